@@ -1,0 +1,23 @@
+import type { ApiObject } from './meta.js';
+import type { KindStrategy } from './strategy.js';
+
+export type Subresource = 'status' | 'scale' | 'binding';
+
+/** One served resource: where it lives in the API, how it is stored, and how it behaves. */
+export interface ResourceType {
+  group: string; // '' for the core group
+  version: string;
+  kind: string;
+  listKind: string;
+  plural: string;
+  singular: string;
+  namespaced: boolean;
+  shortNames: string[];
+  categories: string[];
+  subresources: Subresource[];
+  strategy: KindStrategy<ApiObject>;
+}
+
+export function apiVersionOf(r: Pick<ResourceType, 'group' | 'version'>): string {
+  return r.group ? `${r.group}/${r.version}` : r.version;
+}

@@ -1,0 +1,69 @@
+import type { ServerResponse } from 'node:http';
+import type { CacheEntry } from '../cache/entry.js';
+import type { CacheEventType, CacheWatcher } from '../cache/resource-cache.js';
+import type { ObjectFilter } from '../cache/filter.js';
+import type { Status } from '../../../api/meta.js';
+
+/** A slow reader that falls this far behind is disconnected (it resumes from its last resourceVersion). */
+const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+
+export interface WatchStreamOptions {
+  filter: ObjectFilter;
+  /** Turns an entry into the object bytes the client asked for (the object, or a one-row Table). */
+  render?: (type: CacheEventType, entry: CacheEntry) => string;
+  onClose(): void;
+}
+
+/** One `?watch=1` response: newline-delimited JSON events over a chunked HTTP response. */
+export class WatchStream implements CacheWatcher {
+  readonly filter: ObjectFilter;
+  private closed = false;
+
+  constructor(private readonly res: ServerResponse, private readonly opts: WatchStreamOptions) {
+    this.filter = opts.filter;
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
+    res.flushHeaders();
+    res.on('close', () => this.close());
+  }
+
+  deliver(type: CacheEventType, entry: CacheEntry): boolean {
+    if (this.closed) return false;
+    const object = this.opts.render ? this.opts.render(type, entry) : entry.json;
+    return this.write(`{"type":"${type}","object":${object}}\n`);
+  }
+
+  bookmark(kind: string, apiVersion: string, revision: number): void {
+    this.write(JSON.stringify({ type: 'BOOKMARK', object: { kind, apiVersion, metadata: { resourceVersion: String(revision) } } }) + '\n');
+  }
+
+  /** Ends the stream with an ERROR event carrying a Status (e.g. 410 Expired), as Kubernetes does. */
+  fail(status: Status): void {
+    this.write(JSON.stringify({ type: 'ERROR', object: status }) + '\n');
+    this.close();
+  }
+
+  terminate(): void {
+    this.close();
+  }
+
+  private write(line: string): boolean {
+    if (this.closed) return false;
+    this.res.write(line);
+    if (this.res.writableLength > MAX_BUFFERED_BYTES) {
+      this.close();
+      return false;
+    }
+    return true;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.opts.onClose();
+    this.res.end();
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+}

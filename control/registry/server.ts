@@ -1,0 +1,211 @@
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { timingSafeEqual } from 'node:crypto';
+import { ApiError, Reason } from '../../api/errors.js';
+import { resourceTypes } from '../../api/catalog.js';
+import { Cacher } from './cache/cacher.js';
+import { EtcdStore } from './storage/etcd-store.js';
+import { ResourceStore } from './rest/resource-store.js';
+import { namespaceLifecycle } from './admission.js';
+import { Discovery } from './http/discovery.js';
+import { parseResourceRequest, requestUrl } from './http/request-info.js';
+import { ResourceHandler } from './http/resource-handler.js';
+import { sendError, sendJson } from './http/respond.js';
+import { RegistryMetrics, type CacheSample } from './metrics.js';
+
+export const CAIRN_VERSION = '0.1.0';
+/** The Kubernetes API level Cairn's API follows; kubectl compares its own version to it. */
+const KUBERNETES_VERSION = { major: '1', minor: '32', gitVersion: `v1.32.0-cairn.${CAIRN_VERSION}` };
+const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+const UNAUTHENTICATED_PATHS = new Set(['/healthz', '/livez', '/readyz', '/version', '/metrics']);
+
+export interface RegistryOptions {
+  etcdEndpoints: string[];
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  /** Serve HTTPS with this certificate; without it the registry serves plain HTTP (only behind an explicit flag). */
+  tls?: { cert: string; key: string };
+  /** Bearer tokens accepted; undefined disables authentication (tests and benchmarks on loopback only). */
+  tokens?: string[];
+  watchCacheSize?: number;
+  historyReplay?: number;
+  bookmarkIntervalMs?: number;
+  maxWatchSeconds?: number;
+  /** etcd history older than this is compacted (Kubernetes: 5 minutes). 0 disables compaction. */
+  compactionIntervalMs?: number;
+  log?: (msg: string, fields?: Record<string, unknown>) => void;
+}
+
+export function jsonLog(component: string): (msg: string, fields?: Record<string, unknown>) => void {
+  return (msg, fields) => process.stderr.write(JSON.stringify({ ts: new Date().toISOString(), component, msg, ...fields }) + '\n');
+}
+
+/** The API server: REST + watch over etcd, served from a watch cache. */
+export class RegistryServer {
+  readonly metrics: RegistryMetrics;
+  private readonly store: EtcdStore;
+  private readonly cacher: Cacher;
+  private readonly stores = new Map<string, ResourceStore>();
+  private readonly handler: ResourceHandler;
+  private readonly discovery = new Discovery(resourceTypes);
+  private server: Server | undefined;
+  private compactor: NodeJS.Timeout | undefined;
+  private ready = false;
+  private readonly log: (msg: string, fields?: Record<string, unknown>) => void;
+  private readonly tokens: Buffer[] | undefined;
+
+  constructor(private readonly opts: RegistryOptions) {
+    this.log = opts.log ?? jsonLog('registry');
+    this.tokens = opts.tokens?.map((t) => Buffer.from(t));
+    this.metrics = new RegistryMetrics(() => this.cacheSample());
+    this.store = new EtcdStore(opts.etcdEndpoints, this.metrics.observeEtcd);
+    this.cacher = new Cacher(this.store, resourceTypes, {
+      windowSize: opts.watchCacheSize ?? 10_000,
+      historyReplay: opts.historyReplay ?? 10_000,
+      freshnessTimeoutMs: 3000,
+      log: this.log,
+    });
+    const admit = namespaceLifecycle(() => this.stores.get('/v1/namespaces')!);
+    for (const type of resourceTypes) {
+      this.stores.set(`${type.group}/${type.version}/${type.plural}`, new ResourceStore(type, this.store, this.cacher, admit));
+    }
+    this.handler = new ResourceHandler(this.stores, this.cacher, {
+      bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 60_000,
+      maxWatchSeconds: opts.maxWatchSeconds ?? 1800,
+    });
+  }
+
+  private cacheSample(): CacheSample {
+    const resources = this.cacher.started
+      ? resourceTypes.map((t) => {
+        const cache = this.cacher.cache(t.plural);
+        return { resource: t.plural, objects: cache.size, watchers: cache.watcherCount };
+      })
+      : [];
+    return { revision: this.cacher.revision, resources };
+  }
+
+  /** Starts serving once the watch cache is loaded; resolves with the bound address. */
+  async start(): Promise<AddressInfo> {
+    await this.cacher.start();
+    await this.ensureSystemNamespaces();
+    const listener = (req: IncomingMessage, res: ServerResponse): void => { void this.serve(req, res); };
+    this.server = this.opts.tls
+      ? createHttpsServer({ cert: this.opts.tls.cert, key: this.opts.tls.key }, listener)
+      : createHttpServer(listener);
+    this.server.keepAliveTimeout = 65_000;
+    this.server.headersTimeout = 70_000;
+    this.server.requestTimeout = 0; // watches are long-lived
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once('error', reject);
+      this.server!.listen(this.opts.port, this.opts.host, () => resolve());
+    });
+    this.ready = true;
+    this.startCompactor();
+    const address = this.server.address() as AddressInfo;
+    this.log('registry serving', { address: address.address, port: address.port, tls: Boolean(this.opts.tls) });
+    return address;
+  }
+
+  private async ensureSystemNamespaces(): Promise<void> {
+    const namespaces = this.stores.get('/v1/namespaces')!;
+    for (const name of SYSTEM_NAMESPACES) {
+      try {
+        await namespaces.create(undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+      } catch (err) {
+        if (!(err instanceof ApiError && err.code === 409)) throw err;
+      }
+    }
+  }
+
+  /** Compacts etcd to the revision seen one interval ago, so history stays bounded but recent watches resume. */
+  private startCompactor(): void {
+    const interval = this.opts.compactionIntervalMs ?? 5 * 60_000;
+    if (!interval) return;
+    let previous = 0;
+    this.compactor = setInterval(() => {
+      const target = previous;
+      previous = this.cacher.revision;
+      if (target > 0) {
+        this.store.compact(target).catch((err: Error) => {
+          if (!/compacted/.test(err.message)) this.log('etcd compaction failed', { revision: target, error: err.message });
+        });
+      }
+    }, interval);
+    this.compactor.unref();
+  }
+
+  private authenticated(req: IncomingMessage): boolean {
+    if (!this.tokens) return true;
+    const header = req.headers.authorization ?? '';
+    if (!header.startsWith('Bearer ')) return false;
+    const given = Buffer.from(header.slice(7).trim());
+    return this.tokens.some((t) => t.length === given.length && timingSafeEqual(t, given));
+  }
+
+  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const start = performance.now();
+    const url = requestUrl(req);
+    const r = parseResourceRequest(req.method ?? 'GET', url);
+    const verb = r?.verb ?? (req.method ?? 'GET').toLowerCase();
+    const resource = r ? (r.subresource ? `${r.resource}/${r.subresource}` : r.resource) : 'nonresource';
+    let code: number;
+    try {
+      if (!UNAUTHENTICATED_PATHS.has(url.pathname) && !this.authenticated(req)) {
+        throw new ApiError(401, Reason.Unauthorized, 'Unauthorized: send the bearer token from your kubeconfig (~/.cairn/kubeconfig)');
+      }
+      code = r ? await this.handler.handle(r, req, res) : await this.nonResource(url, req, res);
+    } catch (err) {
+      code = sendError(res, err);
+      if (code >= 500) this.log('request failed', { method: req.method, url: req.url, error: (err as Error).stack ?? String(err) });
+    }
+    this.metrics.requests.inc({ verb, resource, code: String(code) });
+    if (verb !== 'watch') this.metrics.latency.observe({ verb, resource }, (performance.now() - start) / 1000);
+  }
+
+  private async nonResource(url: URL, req: IncomingMessage, res: ServerResponse): Promise<number> {
+    const path = url.pathname.replace(/\/+$/, '') || '/';
+    if (path === '/healthz' || path === '/livez' || path === '/readyz') {
+      const ok = path !== '/readyz' || this.ready;
+      res.writeHead(ok ? 200 : 503, { 'Content-Type': 'text/plain' });
+      res.end(ok ? 'ok' : 'not ready: watch cache loading');
+      return ok ? 200 : 503;
+    }
+    if (path === '/metrics') {
+      const body = await this.metrics.registry.metrics();
+      res.writeHead(200, { 'Content-Type': this.metrics.registry.contentType });
+      res.end(body);
+      return 200;
+    }
+    if (path === '/version') {
+      sendJson(res, 200, { ...KUBERNETES_VERSION, gitCommit: '', gitTreeState: 'clean', buildDate: '', goVersion: '', compiler: 'node', platform: `${process.platform}/${process.arch}` });
+      return 200;
+    }
+    if (req.method === 'GET') {
+      const doc = this.discovery.document(path);
+      if (doc) {
+        sendJson(res, 200, doc);
+        return 200;
+      }
+    }
+    throw new ApiError(404, Reason.NotFound, `the server could not find the requested resource (${req.method} ${path})`);
+  }
+
+  /** Stops accepting requests, ends watches, and closes the etcd connection. Acknowledged writes are already in etcd. */
+  async stop(): Promise<void> {
+    this.ready = false;
+    clearInterval(this.compactor);
+    await this.cacher.stop();
+    if (this.server) {
+      const server = this.server;
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    }
+    this.store.close();
+  }
+}
