@@ -213,7 +213,9 @@ export class ResourceStore {
       try {
         patched = applyPatch(this.type.kind, current, patch, type);
       } catch (err) {
-        if (err instanceof PatchError) throw new ApiError(422, Reason.Invalid, err.message, { kind: this.type.kind, name, group: this.type.group });
+        if (err instanceof PatchError) {
+          throw new ApiError(err.code, err.code === 400 ? Reason.BadRequest : Reason.Invalid, err.message, { kind: this.type.kind, name, group: this.type.group });
+        }
         throw err;
       }
       const obj = this.checkBody(patched as ApiObject, namespace);

@@ -1,0 +1,3 @@
+#!/usr/bin/env node
+// The compiled CLI; `npm run build` produces it.
+import '../dist/cli/main.js';

@@ -1,0 +1,122 @@
+import { Command, Option } from 'commander';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { ApiError } from '../api/errors.js';
+import { CAIRN_VERSION } from '../control/registry/server.js';
+import { DEFAULT_DATA_DIR, clientFor, type GlobalOptions } from './context.js';
+import { applyCommand } from './commands/apply.js';
+import { deleteCommand } from './commands/delete.js';
+import { describeCommand } from './commands/describe.js';
+import { getCommand, parseOutput } from './commands/get.js';
+import { registryCommand } from './commands/registry.js';
+import { up } from './commands/up.js';
+
+const EXAMPLE_APP = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'examples', 'web.yaml');
+const print = (text: string): void => { process.stdout.write(text.endsWith('\n') ? text : text + '\n'); };
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+function globals(cmd: Command): GlobalOptions {
+  return cmd.optsWithGlobals<GlobalOptions>();
+}
+
+/** Runs until SIGINT/SIGTERM, then stops cleanly. */
+function untilSignal(stop: () => Promise<void>): void {
+  let stopping = false;
+  const handler = (): void => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write('shutting down...\n');
+    stop().then(() => process.exit(0), (err: Error) => { process.stderr.write(`error during shutdown: ${err.message}\n`); process.exit(1); });
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+}
+
+const program = new Command('cairn')
+  .description('Cairn: run containerized applications across many nodes')
+  .version(CAIRN_VERSION)
+  .option('--kubeconfig <path>', 'kubeconfig to use (default $KUBECONFIG or ~/.cairn/kubeconfig)')
+  .option('-n, --namespace <ns>', 'namespace of the request')
+  .showHelpAfterError();
+
+program.command('up')
+  .description('start a local single-machine cluster (embedded etcd + API server); state persists in the data dir')
+  .option('--data-dir <dir>', 'where cluster state, certificates and the kubeconfig live', DEFAULT_DATA_DIR)
+  .option('--port <port>', 'API server port', (v) => Number(v), 6443)
+  .option('--etcd-port <port>', 'etcd client port (peer port is the next one)', (v) => Number(v), 12379)
+  .option('--no-example', 'do not apply the example app on first start')
+  .action(async (opts: { dataDir: string; port: number; etcdPort: number; example: boolean }) => {
+    const cluster = await up({ dataDir: opts.dataDir, port: opts.port, etcdPort: opts.etcdPort, example: opts.example ? EXAMPLE_APP : undefined },
+      (line) => process.stderr.write(`${line}\n`));
+    print(`Cairn is running at ${cluster.server}\n  kubeconfig: ${cluster.kubeconfig}\n  try: kubectl --kubeconfig ${cluster.kubeconfig} get namespaces\nPress Ctrl-C to stop (state is kept).`);
+    untilSignal(cluster.stop);
+  });
+
+program.command('registry')
+  .description('run the API server alone, against an external etcd')
+  .requiredOption('--etcd-servers <urls>', 'comma-separated etcd client URLs')
+  .option('--bind-address <ip>', 'address to listen on', '127.0.0.1')
+  .option('--port <port>', 'port to listen on', (v) => Number(v), 6443)
+  .option('--tls-cert-file <file>', 'serving certificate (PEM)')
+  .option('--tls-key-file <file>', 'serving key (PEM)')
+  .option('--token-file <file>', 'accepted bearer tokens, one per line')
+  .option('--insecure-http', 'serve plain HTTP without authentication (trusted networks only)', false)
+  .option('--watch-cache-size <n>', 'events kept per resource for watch resumption', (v) => Number(v), 10_000)
+  .action(async (opts: { etcdServers: string; bindAddress: string; port: number; tlsCertFile?: string; tlsKeyFile?: string; tokenFile?: string; insecureHttp: boolean; watchCacheSize: number }) => {
+    const server = await registryCommand(opts);
+    untilSignal(() => server.stop());
+  });
+
+program.command('apply')
+  .description('create or update objects from manifests (file, folder or - for stdin)')
+  .requiredOption('-f, --filename <path>', 'manifest file, folder, or -', collect, [])
+  .action(async (opts: { filename: string[] }, cmd: Command) => {
+    const { client, namespace } = await clientFor(globals(cmd));
+    try { await applyCommand(client, opts.filename, namespace, print); } finally { client.close(); }
+  });
+
+program.command('get')
+  .description('list objects of a type, or show some by name')
+  .argument('<type>', 'resource type (pods, deployments, svc, ...)')
+  .argument('[names...]', 'object names')
+  .option('-o, --output <format>', 'wide | yaml | json | name')
+  .option('-l, --selector <selector>', 'label selector, e.g. app=web,tier!=db')
+  .option('--field-selector <selector>', 'field selector, e.g. status.phase=Running')
+  .option('-A, --all-namespaces', 'list across all namespaces', false)
+  .option('-w, --watch', 'after listing, watch for changes', false)
+  .option('--no-headers', 'omit table headers')
+  .action(async (type: string, names: string[], opts: { output?: string; selector?: string; fieldSelector?: string; allNamespaces: boolean; watch: boolean; headers: boolean }, cmd: Command) => {
+    const { client, namespace } = await clientFor(globals(cmd));
+    try {
+      await getCommand(client, type, names, {
+        namespace, allNamespaces: opts.allNamespaces, output: parseOutput(opts.output), selector: opts.selector,
+        fieldSelector: opts.fieldSelector, watch: opts.watch, noHeaders: !opts.headers,
+      }, print);
+    } finally { client.close(); }
+  });
+
+program.command('describe')
+  .description('show details of objects and their events')
+  .argument('<type>', 'resource type')
+  .argument('[names...]', 'object names (all in the namespace when omitted)')
+  .action(async (type: string, names: string[], _opts: unknown, cmd: Command) => {
+    const { client, namespace } = await clientFor(globals(cmd));
+    try { await describeCommand(client, type, names, namespace, print); } finally { client.close(); }
+  });
+
+program.command('delete')
+  .description('delete objects by manifest or by type and name')
+  .argument('[type]', 'resource type')
+  .argument('[names...]', 'object names')
+  .addOption(new Option('-f, --filename <path>', 'manifest file, folder, or -').argParser(collect).default([]))
+  .option('--ignore-not-found', 'treat "not found" as success', false)
+  .action(async (type: string | undefined, names: string[], opts: { filename: string[]; ignoreNotFound: boolean }, cmd: Command) => {
+    const { client, namespace } = await clientFor(globals(cmd));
+    try { await deleteCommand(client, { files: opts.filename, typeName: type, names, namespace, ignoreNotFound: opts.ignoreNotFound }, print); } finally { client.close(); }
+  });
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  const message = err instanceof ApiError ? `Error from server (${err.reason}): ${err.message}` : `error: ${(err as Error).message ?? String(err)}`;
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+});
