@@ -2,7 +2,7 @@
 import { duplicate, forbidden, invalid, notSupported, required, type FieldError } from '../errors.js';
 import { isQualifiedName, validateKnownFields, validateLabelSelector } from '../validation/common.js';
 import { AFFINITY_FIELDS, TOPOLOGY_SPREAD_FIELDS } from './pod-fields.js';
-import { child, index, optArray, optEnum, optInt, optObject, optStringList, problems, requiredName } from './util.js';
+import { child, index, optArray, optEnum, optInt, optObject, optStringList, problems, requiredName, requiredBecause } from './util.js';
 
 const NODE_SELECTOR_OPERATORS = ['In', 'NotIn', 'Exists', 'DoesNotExist', 'Gt', 'Lt'] as const;
 
@@ -16,7 +16,7 @@ function validateNodeSelectorRequirement(value: unknown, path: string, fieldSele
     // Only a node's own name can be matched by field, and only one name per term.
     if (req.key !== 'metadata.name') errs.push(notSupported(child(path, 'key'), req.key, ['metadata.name']));
     if (req.operator !== 'In' && req.operator !== 'NotIn') errs.push(notSupported(child(path, 'operator'), req.operator, ['In', 'NotIn']));
-    if (values.length !== 1) errs.push(required(vp, 'must be only one value when `operator` is \'In\' or \'NotIn\' for node field selector'));
+    if (values.length !== 1) errs.push(requiredBecause(vp, 'must be only one value when `operator` is \'In\' or \'NotIn\' for node field selector'));
     return;
   }
   errs.push(...requiredName(req.key, child(path, 'key'), isQualifiedName));
@@ -25,7 +25,7 @@ function validateNodeSelectorRequirement(value: unknown, path: string, fieldSele
   switch (op) {
     case 'In':
     case 'NotIn':
-      if (values.length === 0) errs.push(required(vp, "must be specified when `operator` is 'In' or 'NotIn'"));
+      if (values.length === 0) errs.push(requiredBecause(vp, "must be specified when `operator` is 'In' or 'NotIn'"));
       break;
     case 'Exists':
     case 'DoesNotExist':
@@ -33,7 +33,7 @@ function validateNodeSelectorRequirement(value: unknown, path: string, fieldSele
       break;
     case 'Gt':
     case 'Lt':
-      if (values.length !== 1) errs.push(required(vp, "must be specified single value when `operator` is 'Lt' or 'Gt'"));
+      if (values.length !== 1) errs.push(requiredBecause(vp, "must be specified single value when `operator` is 'Lt' or 'Gt'"));
       else if (!/^-?\d+$/.test(values[0]!)) errs.push(invalid(index(vp, 0), values[0], 'must be an integer'));
       break;
   }
@@ -63,7 +63,7 @@ function validateNodeAffinity(value: unknown, path: string, errs: FieldError[]):
   if (reqd) {
     errs.push(...validateKnownFields(reqd, ['nodeSelectorTerms'], reqPath));
     const terms = optArray(reqd.nodeSelectorTerms, child(reqPath, 'nodeSelectorTerms'), errs) ?? [];
-    if (terms.length === 0) errs.push(required(child(reqPath, 'nodeSelectorTerms'), 'must have at least one node selector term'));
+    if (terms.length === 0) errs.push(requiredBecause(child(reqPath, 'nodeSelectorTerms'), 'must have at least one node selector term'));
     terms.forEach((t, i) => validateNodeSelectorTerm(t, index(child(reqPath, 'nodeSelectorTerms'), i), errs));
   }
   const prefPath = child(path, 'preferredDuringSchedulingIgnoredDuringExecution');

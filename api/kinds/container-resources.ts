@@ -3,7 +3,7 @@ import { invalid, required, type FieldError } from '../errors.js';
 import { quantityToMilli } from '../quantity.js';
 import { isQualifiedName, validateKnownFields, validateNonNegativeQuantity } from '../validation/common.js';
 import { RESOURCE_REQUIREMENTS_FIELDS } from './pod-fields.js';
-import { child, index, key, optArray, optObject, optString, type Fields } from './util.js';
+import { child, index, key, optArray, optObject, optString, type Fields, requiredBecause } from './util.js';
 
 const STANDARD_CONTAINER_RESOURCES = new Set(['cpu', 'memory', 'ephemeral-storage']);
 
@@ -65,7 +65,7 @@ export function validateResourceRequirements(value: unknown, path: string): Fiel
   for (const [name, q] of Object.entries(requests)) {
     const limit = limits[name];
     if (limit === undefined) {
-      if (!isOvercommitAllowed(name)) errs.push(required(limPath, `Limit must be set for non overcommitable resources (${name})`));
+      if (!isOvercommitAllowed(name)) errs.push(requiredBecause(limPath, `Limit must be set for non overcommitable resources (${name})`));
       continue;
     }
     const r = milli(q);

@@ -7,7 +7,7 @@ import { isValidIP } from './net.js';
 import { CONTAINER_FIELDS, CONTAINER_PORT_FIELDS, EPHEMERAL_CONTAINER_FIELDS } from './pod-fields.js';
 import { validateLifecycle, validateProbe, type ProbeKind } from './probe.js';
 import { validateContainerSecurityContext } from './security-context.js';
-import { child, index, optArray, optBool, optEnum, optInt, optObject, optString, optStringList, problems, requiredName, type Fields } from './util.js';
+import { child, index, optArray, optBool, optEnum, optInt, optObject, optString, optStringList, problems, requiredName, type Fields, requiredBecause } from './util.js';
 import { validateVolumeDevices, validateVolumeMounts } from './volumes.js';
 
 export const PROTOCOLS = ['TCP', 'UDP', 'SCTP'] as const;
@@ -75,7 +75,7 @@ export function validateContainer(value: unknown, path: string, ctx: ContainerCo
   errs.push(...requiredName(c.name, child(path, 'name'), isDns1123Label));
 
   const image = optString(c.image, child(path, 'image'), errs);
-  if (!image) errs.push(required(child(path, 'image'), 'Required value: a container image such as "nginx:1.27" is required'));
+  if (!image) errs.push(requiredBecause(child(path, 'image'), 'a container image such as "nginx:1.27" is required'));
   else if (image.trim() !== image) errs.push(invalid(child(path, 'image'), image, 'must not have leading or trailing whitespace'));
 
   optStringList(c.command, child(path, 'command'), errs);

@@ -1,10 +1,10 @@
 /** Deployment (apps/v1). */
-import { forbidden, invalid, required, type FieldError } from '../errors.js';
+import { forbidden, invalid, type FieldError } from '../errors.js';
 import { isObject } from '../meta.js';
 import type { KindStrategy } from '../strategy.js';
 import type { Deployment } from '../types/apps.js';
 import { isDns1123Subdomain, validateKnownFields, validateObjectMeta } from '../validation/common.js';
-import { child, metaSelectableFields, optBool, optEnum, optInt, optObject, validateMetaUpdate, type Fields } from './util.js';
+import { child, metaSelectableFields, optBool, optEnum, optInt, optObject, validateMetaUpdate, type Fields, requiredBecause } from './util.js';
 import { applyTemplateDefaults, specOf, validateReplicaFields, validateSelectorAndTemplate, validateSelectorUpdate } from './workload.js';
 
 const DEPLOYMENT_FIELDS = ['apiVersion', 'kind', 'metadata', 'spec', 'status'] as const;
@@ -48,7 +48,7 @@ function validateStrategy(value: unknown, errs: FieldError[]): void {
   }
   const ru = optObject(strategy.rollingUpdate, rp, errs);
   if (type === 'RollingUpdate' && !ru) {
-    if (strategy.rollingUpdate === undefined || strategy.rollingUpdate === null) errs.push(required(rp, "this should be defaulted and never be nil"));
+    if (strategy.rollingUpdate === undefined || strategy.rollingUpdate === null) errs.push(requiredBecause(rp, "this should be defaulted and never be nil"));
     return;
   }
   if (!ru) return;

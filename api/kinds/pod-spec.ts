@@ -13,7 +13,7 @@ import { isValidIP } from './net.js';
 import { DNS_CONFIG_FIELDS, POD_SPEC_FIELDS } from './pod-fields.js';
 import { validatePodSecurityContext } from './security-context.js';
 import { validateTolerations } from './tolerations.js';
-import { child, index, key, optArray, optBool, optEnum, optInt, optName, optObject, optString, optStringList, problems, type Fields } from './util.js';
+import { child, index, key, optArray, optBool, optEnum, optInt, optName, optObject, optString, optStringList, problems, type Fields, requiredBecause } from './util.js';
 import { validateVolumes } from './volumes.js';
 
 export const RESTART_POLICIES = ['Always', 'OnFailure', 'Never'] as const;
@@ -39,7 +39,7 @@ function validateAllContainers(spec: Fields, path: string, volumes: Set<string>,
     const raw = spec[field];
     const list = optArray(raw, lp, errs);
     if (field === 'containers' && (raw === undefined || raw === null || list?.length === 0)) {
-      errs.push(required(lp, 'Required value: a pod needs at least one container'));
+      errs.push(requiredBecause(lp, 'a pod needs at least one container'));
     }
     (list ?? []).forEach((c, i) => {
       const cp = index(lp, i);
@@ -67,8 +67,8 @@ function validateDnsConfig(spec: Fields, path: string, errs: FieldError[]): void
   const nameservers = cfg ? optStringList(cfg.nameservers, child(dp, 'nameservers'), errs) ?? [] : [];
   // With policy None the pod gets no cluster DNS at all, so it must bring its own.
   if (spec.dnsPolicy === 'None') {
-    if (!cfg) errs.push(required(dp, 'must provide `dnsConfig` when `dnsPolicy` is None'));
-    else if (nameservers.length === 0) errs.push(required(child(dp, 'nameservers'), 'must provide at least one DNS nameserver when `dnsPolicy` is None'));
+    if (!cfg) errs.push(requiredBecause(dp, 'must provide `dnsConfig` when `dnsPolicy` is None'));
+    else if (nameservers.length === 0) errs.push(requiredBecause(child(dp, 'nameservers'), 'must provide at least one DNS nameserver when `dnsPolicy` is None'));
   }
   if (!cfg) return;
   errs.push(...validateKnownFields(cfg, DNS_CONFIG_FIELDS, dp));
@@ -85,7 +85,7 @@ function validateDnsConfig(spec: Fields, path: string, errs: FieldError[]): void
     const opt = optObject(o, op, errs);
     if (!opt) return;
     errs.push(...validateKnownFields(opt, ['name', 'value'], op));
-    if (!optString(opt.name, child(op, 'name'), errs)) errs.push(required(child(op, 'name'), 'Required value: must not be empty'));
+    if (!optString(opt.name, child(op, 'name'), errs)) errs.push(requiredBecause(child(op, 'name'), 'must not be empty'));
     optString(opt.value, child(op, 'value'), errs);
   });
 }

@@ -1,9 +1,9 @@
 /** PriorityClass (scheduling.k8s.io/v1): named pod priorities. */
-import { forbidden, invalid, required, type FieldError } from '../errors.js';
+import { forbidden, invalid, type FieldError } from '../errors.js';
 import type { KindStrategy } from '../strategy.js';
 import type { PriorityClass } from '../types/apps.js';
 import { isDns1123Subdomain, validateKnownFields, validateObjectMeta } from '../validation/common.js';
-import { immutable, metaSelectableFields, optBool, optEnum, optInt, optString, validateMetaUpdate } from './util.js';
+import { immutable, metaSelectableFields, optBool, optEnum, optInt, optString, validateMetaUpdate, requiredBecause } from './util.js';
 import { PREEMPTION_POLICIES } from './pod-spec.js';
 
 const PRIORITY_CLASS_FIELDS = ['apiVersion', 'kind', 'metadata', 'value', 'globalDefault', 'description', 'preemptionPolicy'] as const;
@@ -24,7 +24,7 @@ function validate(pc: PriorityClass): FieldError[] {
   ];
   const name = typeof pc.metadata?.name === 'string' ? pc.metadata.name : '';
   const raw: unknown = pc.value;
-  if (raw === undefined || raw === null) errs.push(required('value', 'Required value: an integer priority such as 1000 is required'));
+  if (raw === undefined || raw === null) errs.push(requiredBecause('value', 'an integer priority such as 1000 is required'));
   const value = optInt(raw, 'value', errs, { min: MIN_INT32 });
   if (name.startsWith(SYSTEM_PRIORITY_CLASS_PREFIX)) {
     const expected = SYSTEM_PRIORITY_CLASSES[name];

@@ -2,7 +2,7 @@
 import { forbidden, invalid, required, type FieldError } from '../errors.js';
 import { isIANASvcName, isValidPortNum, validateKnownFields } from '../validation/common.js';
 import { EXEC_FIELDS, GRPC_FIELDS, HTTP_GET_FIELDS, LIFECYCLE_FIELDS, LIFECYCLE_HANDLERS, PROBE_FIELDS, PROBE_HANDLERS, TCP_SOCKET_FIELDS } from './pod-fields.js';
-import { child, index, optArray, optEnum, optInt, optObject, optString, optStringList, problems, type Fields } from './util.js';
+import { child, index, optArray, optEnum, optInt, optObject, optString, optStringList, problems, type Fields, requiredBecause } from './util.js';
 
 /** A port given as a number (1-65535) or as the name of a container port (IANA service name). */
 export function validatePortNumOrName(value: unknown, path: string): FieldError[] {
@@ -65,7 +65,7 @@ function validateOneHandler(name: string, value: unknown, path: string, errs: Fi
 /** Exactly one of `handlers` must be set (Kubernetes: "must specify a handler type"). */
 function validateHandlers(obj: Fields, path: string, handlers: readonly string[], errs: FieldError[]): void {
   const set = handlers.filter((h) => obj[h] !== undefined && obj[h] !== null);
-  if (set.length === 0) errs.push(required(path, `must specify a handler type (one of: ${handlers.join(', ')})`));
+  if (set.length === 0) errs.push(requiredBecause(path, `must specify a handler type (one of: ${handlers.join(', ')})`));
   set.forEach((h, i) => {
     if (i > 0) errs.push(forbidden(child(path, h), 'may not specify more than 1 handler type'));
     else validateOneHandler(h, obj[h], child(path, h), errs);

@@ -6,7 +6,7 @@ import type { Secret } from '../types/core.js';
 import { isDns1123Subdomain, validateKnownFields, validateObjectMeta } from '../validation/common.js';
 import { MAX_DATA_BYTES, validateDataMap } from './config-data.js';
 import { validateImmutableData } from './configmap.js';
-import { immutable, key, metaSelectableFields, optBool, optString, str, validateMetaUpdate } from './util.js';
+import { immutable, key, metaSelectableFields, optBool, optString, str, validateMetaUpdate, requiredBecause } from './util.js';
 
 const SECRET_FIELDS = ['apiVersion', 'kind', 'metadata', 'data', 'stringData', 'type', 'immutable'] as const;
 const REDACTED = '<secret contents redacted>';
@@ -60,7 +60,7 @@ function validateType(secret: Secret, type: string, errs: FieldError[]): void {
     }
   }
   if (type === 'kubernetes.io/basic-auth' && dataValue(secret, 'username') === undefined && dataValue(secret, 'password') === undefined) {
-    errs.push(required(key('data', 'username'), 'Required value: a basic-auth secret needs `username` or `password`'));
+    errs.push(requiredBecause(key('data', 'username'), 'a basic-auth secret needs `username` or `password`'));
   }
   if (type === 'kubernetes.io/service-account-token') {
     const name = isObject(secret.metadata?.annotations) ? secret.metadata.annotations['kubernetes.io/service-account.name'] : undefined;

@@ -2,7 +2,7 @@
 import { invalid, required, type FieldError } from '../errors.js';
 import { validateKnownFields } from '../validation/common.js';
 import { CONTAINER_SECURITY_CONTEXT_FIELDS, POD_SECURITY_CONTEXT_FIELDS } from './pod-fields.js';
-import { child, index, optArray, optBool, optEnum, optInt, optObject, optString, optStringList, type Fields } from './util.js';
+import { child, index, optArray, optBool, optEnum, optInt, optObject, optString, optStringList, type Fields, requiredBecause } from './util.js';
 
 const MAX_ID = 2147483647;
 const PROFILE_TYPES = ['RuntimeDefault', 'Unconfined', 'Localhost'] as const;
@@ -14,7 +14,7 @@ function validateProfile(value: unknown, path: string, errs: FieldError[]): void
   if (p.type === undefined || p.type === '') errs.push(required(child(path, 'type')));
   const type = optEnum(p.type, child(path, 'type'), PROFILE_TYPES, errs, true);
   const local = optString(p.localhostProfile, child(path, 'localhostProfile'), errs);
-  if (type === 'Localhost' && !local) errs.push(required(child(path, 'localhostProfile'), 'must be set when type is Localhost'));
+  if (type === 'Localhost' && !local) errs.push(requiredBecause(child(path, 'localhostProfile'), 'must be set when type is Localhost'));
   if (type && type !== 'Localhost' && local) errs.push(invalid(child(path, 'localhostProfile'), local, 'can only be set when type is Localhost'));
 }
 

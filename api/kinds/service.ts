@@ -9,7 +9,7 @@ import { isValidCIDR, isValidIP } from './net.js';
 import { validatePortNumOrName } from './probe.js';
 import {
   child, index, metaSelectableFields, optArray, optBool, optEnum, optInt, optObject, optString, optStringList, problems,
-  str, validateMetaUpdate, type Fields,
+  requiredBecause, str, validateMetaUpdate, type Fields,
 } from './util.js';
 
 const SERVICE_FIELDS = ['apiVersion', 'kind', 'metadata', 'spec', 'status'] as const;
@@ -45,7 +45,7 @@ function validatePorts(spec: Fields, type: string, errs: FieldError[]): void {
   const path = 'spec.ports';
   const ports = optArray(spec.ports, path, errs) ?? [];
   const headless = spec.clusterIP === 'None';
-  if (ports.length === 0 && type !== 'ExternalName' && !headless) errs.push(required(path, 'Required value: a service needs at least one port (only headless and ExternalName services may have none)'));
+  if (ports.length === 0 && type !== 'ExternalName' && !headless) errs.push(requiredBecause(path, 'a service needs at least one port (only headless and ExternalName services may have none)'));
   const requireName = ports.length > 1;
   const names = new Set<string>();
   const portProtocols = new Set<string>();
@@ -57,7 +57,7 @@ function validatePorts(spec: Fields, type: string, errs: FieldError[]): void {
     errs.push(...validateKnownFields(port, SERVICE_PORT_FIELDS, pp));
     const name = optString(port.name, child(pp, 'name'), errs);
     if (!name) {
-      if (requireName) errs.push(required(child(pp, 'name'), 'Required value: each port must have a name when a service has more than one'));
+      if (requireName) errs.push(requiredBecause(child(pp, 'name'), 'each port must have a name when a service has more than one'));
     } else {
       errs.push(...problems(child(pp, 'name'), name, isDns1123Label(name)));
       if (names.has(name)) errs.push(duplicate(child(pp, 'name'), name));
@@ -139,7 +139,7 @@ function validateSpec(value: unknown, errs: FieldError[]): void {
 
   if (type === 'ExternalName') {
     const name = optString(spec.externalName, 'spec.externalName', errs);
-    if (!name) errs.push(required('spec.externalName', 'Required value: an ExternalName service needs a DNS name such as "db.example.com"'));
+    if (!name) errs.push(requiredBecause('spec.externalName', 'an ExternalName service needs a DNS name such as "db.example.com"'));
     // A trailing dot marks a fully qualified name and is not part of the check.
     else errs.push(...problems('spec.externalName', name, isDns1123Subdomain(name.endsWith('.') ? name.slice(0, -1) : name)));
   }

@@ -93,6 +93,11 @@ export function optEnum(value: unknown, path: string, allowed: readonly string[]
   return value;
 }
 
+/** A Required error that also says why or what is expected (kubectl prints "Required value: <detail>"). */
+export function requiredBecause(path: string, detail: string): FieldError {
+  return required(path, `Required value: ${detail}`);
+}
+
 /** Turn a `string[]` of problems (from the common name checkers) into field errors on one path. */
 export function problems(path: string, value: unknown, found: string[]): FieldError[] {
   return found.map((msg) => invalid(path, value, msg));

@@ -2,7 +2,7 @@
 import { duplicate, forbidden, invalid, required, type FieldError } from '../errors.js';
 import { isDns1123Label, isDns1123Subdomain, validateKnownFields, validateNonNegativeQuantity } from '../validation/common.js';
 import { VOLUME_DEVICE_FIELDS, VOLUME_MOUNT_FIELDS, VOLUME_SOURCES } from './pod-fields.js';
-import { child, index, optArray, optBool, optEnum, optObject, optString, requiredName, type Fields } from './util.js';
+import { child, index, optArray, optBool, optEnum, optObject, optString, requiredName, type Fields, requiredBecause } from './util.js';
 import { isConfigKey } from './config-data.js';
 
 const HOST_PATH_TYPES = ['', 'DirectoryOrCreate', 'Directory', 'FileOrCreate', 'File', 'Socket', 'CharDevice', 'BlockDevice'] as const;
@@ -121,11 +121,9 @@ export function validateVolumes(value: unknown, path: string): { errors: FieldEr
       names.add(vol.name);
     }
     const sources = VOLUME_SOURCES.filter((s) => vol[s] !== undefined && vol[s] !== null);
-    if (sources.length === 0) errs.push(required(vp, 'must specify a volume type'));
-    sources.forEach((s, n) => {
-      if (n > 0) errs.push(forbidden(child(vp, s), 'may not specify more than 1 volume type'));
-      else validateSource(s, vol[s], child(vp, s), errs);
-    });
+    if (sources.length === 0) errs.push(requiredBecause(vp, 'must specify a volume type'));
+    if (sources.length > 1) errs.push(forbidden(vp, `may not specify more than 1 volume type (found ${sources.join(', ')})`));
+    else if (sources.length === 1) validateSource(sources[0]!, vol[sources[0]!], child(vp, sources[0]!), errs);
   });
   return { errors: errs, names };
 }

@@ -1,4 +1,3 @@
-import { createInterface } from 'node:readline';
 import { stringify as toYaml } from 'yaml';
 import { findResource } from '../../api/catalog.js';
 import type { ApiObject, ObjectList, WatchEvent } from '../../api/meta.js';
@@ -6,6 +5,7 @@ import type { ResourceType } from '../../api/resources.js';
 import { renderTable, type Table } from '../../api/printers/index.js';
 import type { ApiClient } from '../../control/client/client.js';
 import { errorFromResponse } from '../../control/client/transport.js';
+import { responseLines } from '../../control/client/line-stream.js';
 
 const TABLE_ACCEPT = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json';
 
@@ -95,7 +95,7 @@ async function watchAndPrint(client: ApiClient, type: ResourceType, name: string
     for await (const c of res) chunks.push(c as Buffer);
     throw errorFromResponse({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') });
   }
-  for await (const line of createInterface({ input: res, crlfDelay: Infinity })) {
+  for await (const line of responseLines(res)) {
     if (!line.trim()) continue;
     const event = JSON.parse(line) as WatchEvent<ApiObject | Table>;
     if (event.type === 'ERROR') throw new Error((event.object as unknown as { message?: string }).message ?? 'watch failed');

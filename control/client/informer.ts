@@ -23,8 +23,8 @@ export interface InformerEvents<T> {
   delete: [obj: T];
   /** The store holds a complete list for the first time. */
   synced: [];
-  /** A list or watch failed; the informer retries by itself. */
-  error: [err: Error];
+  /** A list or watch failed; the informer retries by itself after a backoff. */
+  retrying: [err: Error];
 }
 
 export function objectKey(obj: ApiObject): string {
@@ -110,7 +110,7 @@ export class Informer<T extends ApiObject = ApiObject> extends EventEmitter<Info
           needList = true;
           continue;
         }
-        this.emit('error', err as Error);
+        this.emit('retrying', err as Error);
         await sleep(backoff);
         backoff = Math.min(backoff * 2, maxBackoff);
       }

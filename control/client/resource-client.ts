@@ -1,7 +1,7 @@
-import { createInterface } from 'node:readline';
 import { ApiError, Reason } from '../../api/errors.js';
 import type { ApiObject, ObjectList, Status, WatchEvent } from '../../api/meta.js';
 import { errorFromResponse, type Transport } from './transport.js';
+import { responseLines } from './line-stream.js';
 
 /** Where a resource lives in the API (a ResourceType satisfies it). */
 export interface ResourceRef {
@@ -107,9 +107,9 @@ export class ResourceClient<T extends ApiObject = ApiObject> {
         for await (const c of res) chunks.push(c as Buffer);
         throw errorFromResponse({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') });
       }
-      stop = () => { stopped = true; res.destroy(); };
-      if (stopped) res.destroy();
-      const lines = createInterface({ input: res, crlfDelay: Infinity });
+      const lines = responseLines(res);
+      stop = () => { stopped = true; lines.close(); res.destroy(); };
+      if (stopped) stop();
       try {
         for await (const line of lines) {
           if (!line.trim()) continue;

@@ -15,6 +15,8 @@ export interface CacherOptions {
 }
 
 const LOAD_PAGE = 5000;
+/** Serving waits this long for replayed history; after it, watches older than the start revision get 410. */
+const HISTORY_REPLAY_TIMEOUT_MS = 10_000;
 
 /**
  * The registry's watch cache: one etcd watch over all of /registry/ feeds a ResourceCache per resource.
@@ -34,6 +36,7 @@ export class Cacher {
   private revisionProbe: Promise<number> | undefined;
   private nextProbe: Promise<number> | undefined;
   private stopped = false;
+  private readonly historyWaiters: (() => void)[] = [];
   /** Last revision seen on the watch stream (history included); contiguous unless a gap is detected. */
   private lastApplied = 0;
 
@@ -65,7 +68,8 @@ export class Cacher {
     this.startRevision = rev;
     this.revision = rev;
     const replayFrom = Math.max(1, rev - this.opts.historyReplay + 1);
-    this.historyDone = replayFrom > rev;
+    // Revision 1 is an empty store: there is no event to replay up to.
+    this.historyDone = replayFrom > rev || rev <= 1;
     for (const cache of this.caches.values()) cache.beginHistory(replayFrom - 1);
     this.lastApplied = replayFrom - 1;
     try {
@@ -76,6 +80,7 @@ export class Cacher {
       this.lastApplied = rev;
       await this.watchFrom(rev + 1);
     }
+    if (!this.historyDone) await this.awaitHistory(HISTORY_REPLAY_TIMEOUT_MS);
     this.opts.log('watch cache started', { revision: rev, objects: [...this.caches.values()].reduce((n, c) => n + c.size, 0) });
   }
 
@@ -169,6 +174,18 @@ export class Cacher {
   private finishHistory(): void {
     this.historyDone = true;
     for (const cache of this.caches.values()) cache.endHistory();
+    for (const resolve of this.historyWaiters.splice(0)) resolve();
+  }
+
+  /** Resolves once replayed history reaches the start revision, so resumed watches are served, not refused. */
+  private awaitHistory(timeoutMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.opts.log('history replay incomplete; older watches will be asked to relist', { startRevision: this.startRevision, replayedTo: this.lastApplied });
+        resolve();
+      }, timeoutMs);
+      this.historyWaiters.push(() => { clearTimeout(timer); resolve(); });
+    });
   }
 
   private advance(revision: number): void {

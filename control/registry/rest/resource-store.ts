@@ -127,7 +127,7 @@ export class ResourceStore {
         if (err instanceof RevisionCompacted) throw token ? expiredContinue() : tooOld(revision);
         throw err;
       }
-      revision = page.revision;
+      if (!revision) revision = page.revision; // pin the snapshot: later pages read at the first page's revision
       for (const v of page.values) {
         if (limit > 0 && entries.length === limit) {
           return { entries, resourceVersion: String(revision), continueToken: encodeContinue({ revision, startKey: v.key.slice(prefix.length) }) };
