@@ -10,9 +10,10 @@ import { EtcdStore } from './storage/etcd-store.js';
 import { ResourceStore } from './rest/resource-store.js';
 import { namespaceLifecycle } from './admission.js';
 import { Discovery } from './http/discovery.js';
+import { OpenApiV3 } from './http/openapi.js';
 import { parseResourceRequest, requestUrl } from './http/request-info.js';
 import { ResourceHandler } from './http/resource-handler.js';
-import { sendError, sendJson } from './http/respond.js';
+import { sendError, sendJson, sendRaw } from './http/respond.js';
 import { RegistryMetrics, type CacheSample } from './metrics.js';
 
 export const CAIRN_VERSION = '0.1.0';
@@ -51,6 +52,7 @@ export class RegistryServer {
   private readonly stores = new Map<string, ResourceStore>();
   private readonly handler: ResourceHandler;
   private readonly discovery = new Discovery(resourceTypes);
+  private readonly openapi = new OpenApiV3(resourceTypes);
   private server: Server | undefined;
   private compactor: NodeJS.Timeout | undefined;
   private ready = false;
@@ -185,6 +187,11 @@ export class RegistryServer {
       return 200;
     }
     if (req.method === 'GET') {
+      const openapi = this.openapi.document(path);
+      if (openapi) {
+        sendRaw(res, 200, openapi);
+        return 200;
+      }
       const doc = this.discovery.document(path);
       if (doc) {
         sendJson(res, 200, doc);

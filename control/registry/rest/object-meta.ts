@@ -1,4 +1,5 @@
 import { randomUUID, randomInt } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import type { ApiObject } from '../../../api/meta.js';
 
 const NAME_SUFFIX_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
@@ -27,9 +28,9 @@ export function stampNew(obj: ApiObject): void {
 }
 
 /** Everything but metadata and status: what `generation` counts changes of. */
-export function specOf(obj: ApiObject): string {
+export function specOf(obj: ApiObject): Record<string, unknown> {
   const { metadata: _m, status: _s, ...rest } = obj;
-  return JSON.stringify(rest);
+  return rest;
 }
 
 /** Metadata a client may not change on update, carried over from the stored object. */
@@ -49,4 +50,9 @@ export function keepSystemMeta(next: ApiObject, old: ApiObject): void {
     delete m.deletionGracePeriodSeconds;
   }
   if (m.generateName === undefined && o.generateName !== undefined) m.generateName = o.generateName;
+}
+
+/** Equal as stored JSON: key order and undefined-valued keys do not count, so no-op writes are recognised. */
+export function sameJson(a: unknown, b: unknown): boolean {
+  return isDeepStrictEqual(JSON.parse(JSON.stringify(a)), JSON.parse(JSON.stringify(b)));
 }

@@ -8,7 +8,7 @@ import { matchesFilter, type ObjectFilter } from '../cache/filter.js';
 import { EtcdStore, PreconditionFailed, RevisionCompacted, type StoredValue } from '../storage/etcd-store.js';
 import { namespacePrefix, objectKey, resourcePrefix } from '../storage/keys.js';
 import { decodeContinue, encodeContinue, expiredContinue } from './continue-token.js';
-import { generateName, keepSystemMeta, specOf, stampNew, timestamp } from './object-meta.js';
+import { generateName, keepSystemMeta, sameJson, specOf, stampNew, timestamp } from './object-meta.js';
 
 /** Retries of a read-modify-write whose client gave no resourceVersion, before answering 409. */
 const MAX_UPDATE_ATTEMPTS = 8;
@@ -245,7 +245,7 @@ export class ResourceStore {
       }
       const current = this.decode(stored);
       const next = this.prepareUpdate(mutate(structuredClone(current)), current, scope);
-      if (JSON.stringify(next) === JSON.stringify(current)) return current;
+      if (sameJson(next, current)) return current;
       await this.admit(this.type, next, 'update');
       if (dryRun) return next;
       try {
@@ -277,10 +277,10 @@ export class ResourceStore {
         else next.status = structuredClone(current.status);
       }
       keepSystemMeta(next, current);
-      if (specOf(next) !== specOf(current)) next.metadata.generation = (current.metadata.generation ?? 1) + 1;
     }
     next.metadata.resourceVersion = current.metadata.resourceVersion;
     this.type.strategy.applyDefaults(next);
+    if (scope === 'main' && !sameJson(specOf(next), specOf(current))) next.metadata.generation = (current.metadata.generation ?? 1) + 1;
     this.validated(next, this.type.strategy.validateUpdate(next, current));
     return next;
   }
@@ -322,7 +322,7 @@ export class ResourceStore {
         if (finalizers.size) next.metadata.finalizers = [...finalizers];
         next.metadata.deletionTimestamp ??= timestamp(new Date(Date.now() + grace * 1000));
         if (this.type.kind === 'Pod') next.metadata.deletionGracePeriodSeconds = grace;
-        if (JSON.stringify(next) === JSON.stringify(current) || dryRun) return { object: next, deleted: false };
+        if (sameJson(next, current) || dryRun) return { object: next, deleted: false };
         next.metadata.resourceVersion = String(await this.store.update(key, this.encode(next), stored.modRevision));
         return { object: next, deleted: false };
       } catch (err) {
