@@ -67,6 +67,12 @@ describe('every 4xx path answers a Status naming the problem', () => {
     expect(status).toBe(415);
   });
 
+  it('415 for a protobuf body, saying to send JSON', async () => {
+    const { status, json } = await send('POST', '/api/v1/namespaces/default/configmaps', 'k8s\u0000', { 'Content-Type': 'application/vnd.kubernetes.protobuf' });
+    expect(status).toBe(415);
+    expect(json.message).toContain('send JSON');
+  });
+
   it('422 naming each invalid field path', async () => {
     const bad = {
       apiVersion: 'v1', kind: 'Pod', metadata: { name: 'Bad_Name', namespace: 'default', labels: { 'bad key!': 'v' } },

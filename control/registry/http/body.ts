@@ -31,6 +31,10 @@ function tooLarge(): ApiError {
 /** Decodes a JSON (or YAML, for `application/yaml`) body; malformed input is a 400 naming the problem, never a crash. */
 export function decodeBody(raw: Buffer, contentType: string | undefined): unknown {
   const type = (contentType ?? 'application/json').split(';')[0]!.trim().toLowerCase();
+  if (type === 'application/vnd.kubernetes.protobuf') {
+    throw new ApiError(415, Reason.UnsupportedMediaType,
+      'protobuf request bodies are not supported: send JSON or YAML (kubectl generator commands such as "kubectl create configmap" send protobuf; use "kubectl create -f manifest.yaml" or "cairn apply -f")');
+  }
   const text = raw.toString('utf8');
   if (!text.trim()) throw badRequest('the request body is empty: send a JSON object');
   try {

@@ -46,8 +46,19 @@ export class WatchStream implements CacheWatcher {
     this.close();
   }
 
+  private corked = false;
+
+  /** Events of one etcd batch leave in one write: cork until the end of the tick. */
   private write(line: string): boolean {
     if (this.closed) return false;
+    if (!this.corked) {
+      this.corked = true;
+      this.res.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        this.res.uncork();
+      });
+    }
     this.res.write(line);
     if (this.res.writableLength > MAX_BUFFERED_BYTES) {
       this.close();
