@@ -10,6 +10,8 @@ export interface KindStrategy<T extends ApiObject = ApiObject> {
   applyDefaults(obj: T): void;
   /** Reset fields a client may not set on create (e.g. a new Pod's status becomes `{phase: Pending}`). Runs before applyDefaults on create. */
   prepareForCreate?(obj: T): void;
+  /** Carry over, on a main-resource update, fields only a subresource may change (e.g. a Namespace's spec.finalizers). */
+  prepareForUpdate?(obj: T, old: T): void;
   /** Every problem with a new object (metadata included), each naming its field path; empty when valid. */
   validate(obj: T): FieldError[];
   /** validate(obj) plus the rules that compare with the stored object: immutable fields and allowed transitions. */

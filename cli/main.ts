@@ -2,7 +2,8 @@ import { Command, Option } from 'commander';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { ApiError } from '../api/errors.js';
-import { CAIRN_VERSION } from '../control/registry/server.js';
+import { CAIRN_VERSION, jsonLog } from '../control/registry/server.js';
+import { startControllers } from '../control/controllers/manager.js';
 import { DEFAULT_DATA_DIR, clientFor, type GlobalOptions } from './context.js';
 import { applyCommand } from './commands/apply.js';
 import { deleteCommand } from './commands/delete.js';
@@ -65,6 +66,14 @@ program.command('registry')
   .action(async (opts: { etcdServers: string; bindAddress: string; port: number; tlsCertFile?: string; tlsKeyFile?: string; tokenFile?: string; insecureHttp: boolean; watchCacheSize: number }) => {
     const server = await registryCommand(opts);
     untilSignal(() => server.stop());
+  });
+
+program.command('controllers')
+  .description('run the controllers (namespace lifecycle, ...) against the API in the kubeconfig')
+  .action(async (_opts: unknown, cmd: Command) => {
+    const { client } = await clientFor(globals(cmd));
+    const controllers = await startControllers(client, jsonLog('controllers'));
+    untilSignal(async () => { await controllers.stop(); client.close(); });
   });
 
 program.command('apply')

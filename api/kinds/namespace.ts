@@ -43,6 +43,10 @@ export const namespaceStrategy = {
     const finalizers = Array.isArray(spec.finalizers) ? spec.finalizers : [];
     spec.finalizers = finalizers.includes(FINALIZER_KUBERNETES) ? finalizers : [...finalizers, FINALIZER_KUBERNETES];
   },
+  /** spec.finalizers change only through the `finalize` subresource, as in Kubernetes. */
+  prepareForUpdate(ns: Namespace, old: Namespace): void {
+    if (isObject(old.spec)) ns.spec = { ...(isObject(ns.spec) ? ns.spec : {}), finalizers: old.spec.finalizers };
+  },
   applyDefaults(ns: Namespace): void {
     const meta = ns.metadata;
     if (isObject(meta) && typeof meta.name === 'string' && meta.name) {

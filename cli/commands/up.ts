@@ -3,7 +3,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EmbeddedEtcd } from '../../control/etcd/embedded-etcd.js';
 import { ensurePki } from '../../control/pki/certificates.js';
-import { RegistryServer } from '../../control/registry/server.js';
+import { RegistryServer, jsonLog } from '../../control/registry/server.js';
+import { startControllers } from '../../control/controllers/manager.js';
 import { ApiClient } from '../../control/client/client.js';
 import { renderKubeconfig } from '../../control/client/config.js';
 import { applyCommand } from './apply.js';
@@ -33,6 +34,7 @@ export async function up(args: UpArgs, progress: (line: string) => void): Promis
   const etcd = new EmbeddedEtcd({ dataDir: join(args.dataDir, 'etcd'), clientPort: args.etcdPort, peerPort: args.etcdPort + 1 });
   await etcd.start();
   let registry: RegistryServer | undefined;
+  let controllers: { stop(): Promise<void> } | undefined;
   try {
     progress('preparing cluster certificates');
     const pki = await ensurePki(join(args.dataDir, 'pki'));
@@ -48,25 +50,27 @@ export async function up(args: UpArgs, progress: (line: string) => void): Promis
     const server = `https://127.0.0.1:${address.port}`;
     const kubeconfig = join(args.dataDir, 'kubeconfig');
     await writeFile(kubeconfig, renderKubeconfig({ server, ca: pki.caCert, token: pki.adminToken }), { mode: 0o600 });
+    const client = new ApiClient({ server, ca: pki.caCert, token: pki.adminToken });
+    progress('starting controllers');
+    controllers = await startControllers(client, jsonLog('controllers'));
     if (firstStart && args.example) {
       progress(`applying the example app ${args.example}`);
-      const client = new ApiClient({ server, ca: pki.caCert, token: pki.adminToken });
-      try {
-        await applyCommand(client, [args.example], 'default', (line) => progress(`  ${line}`));
-      } finally {
-        client.close();
-      }
+      await applyCommand(client, [args.example], 'default', (line) => progress(`  ${line}`));
     }
     const running = registry;
+    const runningControllers = controllers;
     return {
       kubeconfig,
       server,
       stop: async () => {
+        await runningControllers.stop();
+        client.close();
         await running.stop();
         await etcd.stop();
       },
     };
   } catch (err) {
+    await controllers?.stop().catch(() => {});
     await registry?.stop().catch(() => {});
     await etcd.stop();
     throw err;

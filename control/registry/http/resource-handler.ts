@@ -221,7 +221,7 @@ export class ResourceHandler {
       if (r.verb !== 'update') throw methodNotAllowed(r.verb, sub);
       const body = await this.objectBody(req);
       const finalizers = (body.spec as { finalizers?: string[] } | undefined)?.finalizers ?? [];
-      return this.respondObject(res, 200, await store.mutate(undefined, r.name, (ns) => ({ ...ns, spec: { ...(ns.spec as object), finalizers } })));
+      return this.respondObject(res, 200, await store.mutate(undefined, r.name, (ns) => ({ ...ns, spec: { ...(ns.spec as object), finalizers } }), 'finalize'));
     }
     return this.scale(store, r, req, res);
   }

@@ -41,8 +41,11 @@ export interface DeleteResult {
 /** A check before a write that may refuse it (e.g. the namespace must exist and not be terminating). */
 export type Admission = (resource: ResourceType, obj: ApiObject, operation: 'create' | 'update') => Promise<void>;
 
-/** How an update treats the body: the main resource keeps status; the status subresource keeps everything else. */
-export type UpdateScope = 'main' | 'status';
+/**
+ * How an update treats the body: the main resource keeps status (and the kind's subresource-owned fields);
+ * the status subresource keeps everything but status; `finalize` is a main update that may change a Namespace's finalizers.
+ */
+export type UpdateScope = 'main' | 'status' | 'finalize';
 
 /**
  * Create/read/update/delete of one resource over etcd, with the watch cache serving reads.
@@ -277,10 +280,11 @@ export class ResourceStore {
         else next.status = structuredClone(current.status);
       }
       keepSystemMeta(next, current);
+      if (scope === 'main') this.type.strategy.prepareForUpdate?.(next, current);
     }
     next.metadata.resourceVersion = current.metadata.resourceVersion;
     this.type.strategy.applyDefaults(next);
-    if (scope === 'main' && !sameJson(specOf(next), specOf(current))) next.metadata.generation = (current.metadata.generation ?? 1) + 1;
+    if (scope !== 'status' && !sameJson(specOf(next), specOf(current))) next.metadata.generation = (current.metadata.generation ?? 1) + 1;
     this.validated(next, this.type.strategy.validateUpdate(next, current));
     return next;
   }
