@@ -1,3 +1,4 @@
+import { ApiError, Reason } from '../../../api/errors.js';
 import type { ResourceType } from '../../../api/resources.js';
 import { EtcdStore, RevisionCompacted, type StoreEvent, type StoredValue } from '../storage/etcd-store.js';
 import { REGISTRY_PREFIX, parseKey } from '../storage/keys.js';
@@ -50,7 +51,7 @@ export class Cacher {
 
   cache(plural: string): ResourceCache {
     const cache = this.caches.get(plural);
-    if (!cache) throw new Error(`no watch cache for ${plural}`);
+    if (!cache) throw new ApiError(503, Reason.ServiceUnavailable, `the watch cache for ${plural} is loading: retry shortly`);
     return cache;
   }
 
@@ -126,7 +127,15 @@ export class Cacher {
     if (cancel) await cancel().catch(() => {});
     for (const cache of this.caches.values()) cache.terminateWatchers('watch cache rebuilt');
     this.caches.clear();
-    await this.start();
+    for (let delay = 100; !this.stopped; delay = Math.min(delay * 2, 5000)) {
+      try {
+        await this.start();
+        return;
+      } catch (err) {
+        this.opts.log('watch cache rebuild failed; retrying', { error: (err as Error).message, retryInMs: delay });
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
   }
 
   private onEvents(events: StoreEvent[]): void {
