@@ -115,8 +115,10 @@ export class ResourceHandler {
       })));
     }
     const meta = JSON.stringify({ resourceVersion: result.resourceVersion, ...(result.continueToken ? { continue: result.continueToken } : {}) });
-    const body = `{"kind":"${store.type.listKind}","apiVersion":"${apiVersionOf(store.type)}","metadata":${meta},"items":[${result.entries.map((e) => e.json).join(',')}]}`;
-    return this.send(res, 200, body);
+    const head = `{"kind":"${store.type.listKind}","apiVersion":"${apiVersionOf(store.type)}","metadata":${meta},"items":[`;
+    if (result.entries.length <= LIST_CHUNK) return this.send(res, 200, `${head}${result.entries.map((e) => e.json).join(',')}]}`);
+    await streamList(res, head, result.entries);
+    return 200;
   }
 
   private async watch(store: ResourceStore, r: ResourceRequest, req: IncomingMessage, res: ServerResponse): Promise<number> {
@@ -270,6 +272,36 @@ export class ResourceHandler {
     sendRaw(res, code, json);
     return code;
   }
+}
+
+/** Items per write when streaming a large list. */
+const LIST_CHUNK = 1000;
+
+/**
+ * Writes a large list in chunks with backpressure, so 150,000 objects never become one giant string
+ * and the first bytes leave while the rest is still being joined.
+ */
+async function streamList(res: ServerResponse, head: string, entries: CacheEntry[]): Promise<void> {
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
+  res.write(head);
+  for (let i = 0; i < entries.length && !res.destroyed; i += LIST_CHUNK) {
+    const chunk = entries.slice(i, i + LIST_CHUNK).map((e) => e.json).join(',');
+    if (!res.write(i === 0 ? chunk : ',' + chunk)) await drained(res);
+  }
+  res.end(']}');
+}
+
+/** Resolves when the response can take more, or has closed; removes both listeners either way. */
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
 }
 
 function includeObjectOf(r: ResourceRequest): 'None' | 'Object' | 'Metadata' {
