@@ -15,6 +15,8 @@ export interface ResourceType {
   shortNames: string[];
   categories: string[];
   subresources: Subresource[];
+  /** A selectable field the watch cache indexes, for lists that select on it exactly (pods by spec.nodeName). */
+  indexedField?: string;
   strategy: KindStrategy<ApiObject>;
 }
 

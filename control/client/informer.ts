@@ -143,6 +143,8 @@ export class Informer<T extends ApiObject = ApiObject> extends EventEmitter<Info
       fieldSelector: this.opts.fieldSelector,
       resourceVersion: this.lastResourceVersion,
       allowWatchBookmarks: true,
+      // Bounded watches, like client-go's 5-10 minutes: a half-open connection cannot stall the informer forever.
+      timeoutSeconds: Math.round(300 + Math.random() * 300),
     }, (event) => this.onEvent(event));
     if (!this.running) this.watch.stop();
     await this.watch.done;

@@ -28,7 +28,7 @@ export class WorkQueue<K = string> {
   private readonly queue: K[] = [];
   private readonly dirty = new Set<K>();
   private readonly processing = new Set<K>();
-  private readonly timers = new Map<K, NodeJS.Timeout>();
+  private readonly timers = new Map<K, { timer: NodeJS.Timeout; due: number }>();
   private readonly waiting: ((key: K | undefined) => void)[] = [];
   private shuttingDown = false;
 
@@ -52,16 +52,22 @@ export class WorkQueue<K = string> {
     }
   }
 
+  /** Adds `key` after `delayMs`; of several pending delays for one key, the earliest wins. */
   addAfter(key: K, delayMs: number): void {
     if (this.shuttingDown) return;
     if (delayMs <= 0) return this.add(key);
-    if (this.timers.has(key)) return;
+    const due = Date.now() + delayMs;
+    const pending = this.timers.get(key);
+    if (pending) {
+      if (pending.due <= due) return;
+      clearTimeout(pending.timer);
+    }
     const timer = setTimeout(() => {
       this.timers.delete(key);
       this.add(key);
     }, delayMs);
     timer.unref();
-    this.timers.set(key, timer);
+    this.timers.set(key, { timer, due });
   }
 
   /** Re-queues a key that failed, after its backoff. */
@@ -101,7 +107,7 @@ export class WorkQueue<K = string> {
 
   shutDown(): void {
     this.shuttingDown = true;
-    for (const timer of this.timers.values()) clearTimeout(timer);
+    for (const { timer } of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
     for (const waiter of this.waiting.splice(0)) waiter(undefined);
   }

@@ -94,7 +94,12 @@ export class RegistryServer {
   async start(): Promise<AddressInfo> {
     await this.cacher.start();
     await this.ensureSystemNamespaces();
-    const listener = (req: IncomingMessage, res: ServerResponse): void => { void this.serve(req, res); };
+    const listener = (req: IncomingMessage, res: ServerResponse): void => {
+      this.serve(req, res).catch((err: unknown) => {
+        this.log('request handling failed', { url: req.url, error: (err as Error)?.stack ?? String(err) });
+        res.destroy();
+      });
+    };
     this.server = this.opts.tls
       ? createHttpsServer({ cert: this.opts.tls.cert, key: this.opts.tls.key }, listener)
       : createHttpServer(listener);
@@ -150,12 +155,16 @@ export class RegistryServer {
 
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const start = performance.now();
-    const url = requestUrl(req);
-    const r = parseResourceRequest(req.method ?? 'GET', url);
-    const verb = r?.verb ?? (req.method ?? 'GET').toLowerCase();
-    const resource = r ? (r.subresource ? `${r.resource}/${r.subresource}` : r.resource) : 'nonresource';
+    let verb = (req.method ?? 'GET').toLowerCase();
+    let resource = 'nonresource';
     let code: number;
     try {
+      const url = requestUrl(req);
+      const r = parseResourceRequest(req.method ?? 'GET', url);
+      if (r) {
+        verb = r.verb;
+        resource = r.subresource ? `${r.resource}/${r.subresource}` : r.resource;
+      }
       if (!UNAUTHENTICATED_PATHS.has(url.pathname) && !this.authenticated(req)) {
         throw new ApiError(401, Reason.Unauthorized, 'Unauthorized: send the bearer token from your kubeconfig (~/.cairn/kubeconfig)');
       }

@@ -23,6 +23,13 @@ describe('every 4xx path answers a Status naming the problem', () => {
     expect(json).toMatchObject({ kind: 'Status', reason: 'Unauthorized', code: 401 });
   });
 
+  it('400 for a malformed percent-encoded path, even without a token, and the server keeps serving', async () => {
+    const { status, json } = await send('GET', '/api/v1/namespaces/%ff/pods', undefined, {}, false);
+    expect(status).toBe(400);
+    expect(json.message).toContain('percent-encoding');
+    expect((await send('GET', pods)).status).toBe(200);
+  });
+
   it('400 for malformed JSON, and the server keeps serving', async () => {
     const { status, json } = await send('POST', pods, '{"apiVersion": "v1", "kind": ');
     expect(status).toBe(400);

@@ -142,6 +142,27 @@ describe('watch', () => {
     await informer.stop();
   });
 
+  it('restarts cleanly after etcd compacted the history it would replay, and keeps streaming new writes', async () => {
+    cluster = await startTestCluster();
+    const c = cluster;
+    const cms = c.client.resource('configmaps');
+    const before = await cms.create(configMap('pre-compaction'));
+    for (let i = 0; i < 5; i++) await cms.create(configMap(`filler-${i}`));
+    const { stdout } = await run('etcdctl', ['--endpoints', c.etcd.endpoint, 'endpoint', 'status', '--write-out', 'json']);
+    const revision = (JSON.parse(stdout) as { Status: { header: { revision: number } } }[])[0]!.Status.header.revision;
+    await run('etcdctl', ['--endpoints', c.etcd.endpoint, 'compact', String(revision)]);
+    await c.restartRegistry();
+    const err = await cms.watch({ namespace: 'default', resourceVersion: before.metadata.resourceVersion }, () => {}).done.catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 410 });
+    const list = await cms.list({ namespace: 'default' });
+    const seen: string[] = [];
+    const handle = cms.watch({ namespace: 'default', resourceVersion: list.metadata.resourceVersion }, (e) => seen.push(`${e.type} ${e.object.metadata.name}`));
+    await cms.create(configMap('post-compaction'));
+    await waitFor('the new write on the watch', () => seen.includes('ADDED post-compaction'));
+    handle.stop();
+    expect(seen).toEqual(['ADDED post-compaction']);
+  });
+
   it('a paginated list whose snapshot was compacted answers 410 with a clear message', async () => {
     cluster = await startTestCluster();
     const cms = cluster.client.resource('configmaps');

@@ -1,5 +1,6 @@
 import type { CacheEntry } from './entry.js';
 import { matchesFilter, type ObjectFilter } from './filter.js';
+import { fieldSelectorValue } from '../../../api/selectors.js';
 
 export type CacheEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
@@ -42,7 +43,10 @@ export class ResourceCache {
   oldestServable: number;
   private evictedUpTo: number;
 
-  constructor(private readonly capacity: number, startRevision: number) {
+  /** Entries by the value of `indexedField` (e.g. pods by spec.nodeName), so a node's list does not scan every pod. */
+  private readonly index = new Map<string, Map<string, CacheEntry>>();
+
+  constructor(private readonly capacity: number, startRevision: number, private readonly indexedField?: string) {
     this.oldestServable = startRevision;
     this.evictedUpTo = startRevision;
   }
@@ -80,7 +84,15 @@ export class ResourceCache {
     if (event.type === 'DELETED') this.remove(event.entry.namespace, event.entry.name);
     else this.put(event.entry);
     this.record(event);
-    for (const watcher of this.watchers) deliver(watcher, event);
+    for (const watcher of this.watchers) {
+      try {
+        if (!deliver(watcher, event)) this.watchers.delete(watcher);
+      } catch (err) {
+        // One watcher's failure (e.g. rendering its Table) ends that watch only.
+        this.watchers.delete(watcher);
+        watcher.terminate(`watch ended: ${(err as Error).message}`);
+      }
+    }
   }
 
   get(namespace: string, name: string): CacheEntry | undefined {
@@ -89,6 +101,11 @@ export class ResourceCache {
 
   /** Matching entries in key order (namespace, then name), as etcd would return them. */
   list(filter: ObjectFilter): CacheEntry[] {
+    const indexed = this.indexedField && filter.fields ? fieldSelectorValue(filter.fields, this.indexedField) : undefined;
+    if (indexed !== undefined) {
+      const candidates = [...(this.index.get(indexed)?.values() ?? [])].filter((e) => matchesFilter(e, filter));
+      return candidates.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    }
     const namespaces = filter.namespace !== undefined ? [filter.namespace] : this.namespacesSorted();
     const out: CacheEntry[] = [];
     for (const ns of namespaces) {
@@ -154,15 +171,32 @@ export class ResourceCache {
       this.byNamespace.set(entry.namespace, entries);
       this.sortedNamespaces = undefined;
     }
-    if (!entries.has(entry.name)) {
+    const old = entries.get(entry.name);
+    if (!old) {
       this.count++;
       this.sortedNames.delete(entry.namespace);
     }
     entries.set(entry.name, entry);
+    if (this.indexedField) {
+      if (old) this.unindex(old);
+      const value = entry.fields[this.indexedField] ?? '';
+      let bucket = this.index.get(value);
+      if (!bucket) this.index.set(value, (bucket = new Map()));
+      bucket.set(entry.key, entry);
+    }
+  }
+
+  private unindex(entry: CacheEntry): void {
+    const value = entry.fields[this.indexedField!] ?? '';
+    const bucket = this.index.get(value);
+    bucket?.delete(entry.key);
+    if (bucket?.size === 0) this.index.delete(value);
   }
 
   private remove(namespace: string, name: string): void {
     const entries = this.byNamespace.get(namespace);
+    const old = entries?.get(name);
+    if (old && this.indexedField) this.unindex(old);
     if (entries?.delete(name)) {
       this.count--;
       this.sortedNames.delete(namespace);

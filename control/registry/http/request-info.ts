@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { badRequest } from '../../../api/errors.js';
 
 export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection';
 
@@ -19,7 +20,12 @@ const NAMESPACE_SUBRESOURCES = new Set(['status', 'finalize']);
 
 /** Undefined for paths that are not resource paths (discovery, health, metrics). */
 export function parseResourceRequest(method: string, url: URL): ResourceRequest | undefined {
-  const segs = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  let segs: string[];
+  try {
+    segs = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  } catch {
+    throw badRequest(`the request path ${JSON.stringify(url.pathname)} is not valid percent-encoding`);
+  }
   let group: string;
   let version: string;
   let rest: string[];
@@ -59,5 +65,9 @@ export function parseResourceRequest(method: string, url: URL): ResourceRequest 
 }
 
 export function requestUrl(req: IncomingMessage): URL {
-  return new URL(req.url ?? '/', 'https://cairn.invalid');
+  try {
+    return new URL(req.url ?? '/', 'https://cairn.invalid');
+  } catch {
+    throw badRequest(`the request URL ${JSON.stringify(req.url)} is not valid`);
+  }
 }

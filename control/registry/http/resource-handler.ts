@@ -78,7 +78,7 @@ export class ResourceHandler {
     if (!isObject(body)) throw badRequest('DeleteOptions must be a JSON object');
     const opts = body as DeleteOptions;
     const grace = r.query.get('gracePeriodSeconds');
-    if (grace !== null) opts.gracePeriodSeconds = Number(grace);
+    if (grace) opts.gracePeriodSeconds = Number(grace);
     const policy = r.query.get('propagationPolicy');
     if (policy) opts.propagationPolicy = policy as DeleteOptions['propagationPolicy'];
     if (opts.gracePeriodSeconds !== undefined && !Number.isInteger(opts.gracePeriodSeconds)) throw badRequest('gracePeriodSeconds must be a whole number of seconds');
@@ -136,6 +136,7 @@ export class ResourceHandler {
     let bookmarks: NodeJS.Timeout | undefined;
     let expiry: NodeJS.Timeout | undefined;
     let unregister = (): void => {};
+    const cache = this.cacher.cache(store.type.plural);
     const stream = new WatchStream(res, {
       filter,
       render: table ? (_type, entry) => JSON.stringify(buildTable(kind, [parseEntry(entry)], { now: new Date(), includeObject })) : undefined,
@@ -145,12 +146,12 @@ export class ResourceHandler {
         unregister();
       },
     });
-    const cache = this.cacher.cache(store.type.plural);
     try {
       if (fromRevision === undefined) {
         // No resourceVersion: the current state as ADDED events, then changes; list and register in one synchronous step.
         const start = this.cacher.revision;
         for (const entry of cache.list(filter)) stream.deliver('ADDED', entry);
+        stream.initialBurstWritten();
         unregister = cache.watch(stream, start);
       } else {
         unregister = cache.watch(stream, fromRevision);

@@ -24,6 +24,8 @@ export class WatchStream implements CacheWatcher {
     res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
     res.flushHeaders();
     res.on('close', () => this.close());
+    // The client may have gone while the request waited for the cache: then the stream is over before it starts.
+    if (res.destroyed || res.socket?.destroyed) this.close();
   }
 
   deliver(type: CacheEventType, entry: CacheEntry): boolean {
@@ -47,8 +49,14 @@ export class WatchStream implements CacheWatcher {
   }
 
   private corked = false;
+  private maxBuffered = MAX_BUFFERED_BYTES;
 
-  /** Events of one etcd batch leave in one write: cork until the end of the tick. */
+  /** The initial events of a watch may exceed the slow-reader limit once; the limit then allows for draining them. */
+  initialBurstWritten(): void {
+    this.maxBuffered = Math.max(MAX_BUFFERED_BYTES, 2 * this.res.writableLength);
+  }
+
+  /** Events of one etcd batch leave in one write: cork until the end of the tick, then check the reader keeps up. */
   private write(line: string): boolean {
     if (this.closed) return false;
     if (!this.corked) {
@@ -57,13 +65,10 @@ export class WatchStream implements CacheWatcher {
       process.nextTick(() => {
         this.corked = false;
         this.res.uncork();
+        if (this.res.writableLength > this.maxBuffered) this.close();
       });
     }
     this.res.write(line);
-    if (this.res.writableLength > MAX_BUFFERED_BYTES) {
-      this.close();
-      return false;
-    }
     return true;
   }
 

@@ -5,7 +5,7 @@ import { applyPatch, PatchError, supportsStrategicMerge, type PatchType } from '
 import type { Cacher } from '../cache/cacher.js';
 import { decodeStored, entryFromStored, type CacheEntry } from '../cache/entry.js';
 import { matchesFilter, type ObjectFilter } from '../cache/filter.js';
-import { EtcdStore, PreconditionFailed, RevisionCompacted, type StoredValue } from '../storage/etcd-store.js';
+import { EtcdStore, FutureRevision, PreconditionFailed, RevisionCompacted, type StoredValue } from '../storage/etcd-store.js';
 import { namespacePrefix, objectKey, resourcePrefix } from '../storage/keys.js';
 import { decodeContinue, encodeContinue, expiredContinue } from './continue-token.js';
 import { generateName, keepSystemMeta, sameJson, specOf, stampNew, timestamp } from './object-meta.js';
@@ -128,6 +128,7 @@ export class ResourceStore {
         page = await this.store.range(prefix, { startKey, limit: limit > 0 ? limit - entries.length + 1 : 0, revision });
       } catch (err) {
         if (err instanceof RevisionCompacted) throw token ? expiredContinue() : tooOld(revision);
+        if (err instanceof FutureRevision) throw new ApiError(504, Reason.Timeout, `Too large resource version: ${revision}: it has not been written yet`);
         throw err;
       }
       if (!revision) revision = page.revision; // pin the snapshot: later pages read at the first page's revision
@@ -313,9 +314,9 @@ export class ResourceStore {
       this.checkPreconditions(current, opts, name);
       const next = structuredClone(current);
       const grace = this.gracePeriod(next, opts);
+      // propagationPolicy is accepted but, until the garbage collector exists (workloads issue), adds no
+      // orphan/foregroundDeletion finalizer: nothing would remove it and the object would never go.
       const finalizers = new Set(next.metadata.finalizers ?? []);
-      if (opts.propagationPolicy === 'Foreground') finalizers.add('foregroundDeletion');
-      if (opts.propagationPolicy === 'Orphan') finalizers.add('orphan');
       if (this.type.kind === 'Namespace') this.markTerminating(next);
       const pending = finalizers.size > 0 || grace > 0 || (this.type.kind === 'Namespace' && (next.spec as { finalizers?: string[] } | undefined)?.finalizers?.length);
       try {
@@ -351,9 +352,12 @@ export class ResourceStore {
   private gracePeriod(obj: ApiObject, opts: DeleteOptions): number {
     if (this.type.kind !== 'Pod') return 0;
     const spec = obj.spec as { nodeName?: string; terminationGracePeriodSeconds?: number };
-    if (!spec.nodeName) return 0;
-    const requested = opts.gracePeriodSeconds ?? obj.metadata.deletionGracePeriodSeconds ?? spec.terminationGracePeriodSeconds ?? 30;
-    return Math.max(0, requested);
+    const phase = (obj.status as { phase?: string } | undefined)?.phase;
+    if (!spec.nodeName || phase === 'Succeeded' || phase === 'Failed') return 0;
+    const current = obj.metadata.deletionGracePeriodSeconds;
+    const requested = Math.max(0, opts.gracePeriodSeconds ?? current ?? spec.terminationGracePeriodSeconds ?? 30);
+    // A later delete may shorten the grace period, never extend it.
+    return current !== undefined ? Math.min(current, requested) : requested;
   }
 
   private markTerminating(ns: ApiObject): void {

@@ -52,8 +52,19 @@ function prefixEnd(prefix: string): Buffer {
   return Buffer.from([0]);
 }
 
+/** The requested revision is newer than etcd's current one. */
+export class FutureRevision extends Error {
+  constructor(readonly revision: number) {
+    super(`revision ${revision} is in the future`);
+  }
+}
+
+/**
+ * etcd reports compaction as "required revision has been compacted" on reads; a watch started at a
+ * compacted revision is cancelled with an empty reason (etcd 3.4), which etcd3 surfaces as "Watcher canceled: ".
+ */
 function isCompactedError(err: unknown): boolean {
-  return err instanceof Error && /compacted/i.test(err.message);
+  return err instanceof Error && (/compacted/i.test(err.message) || /^Watcher canceled:\s*$/.test(err.message));
 }
 
 /**
@@ -103,6 +114,7 @@ export class EtcdStore {
       return { values: res.kvs.map(toStored), revision: Number(res.header.revision), more: res.more };
     } catch (err) {
       if (isCompactedError(err)) throw new RevisionCompacted(opts.revision ?? 0);
+      if (err instanceof Error && /future revision/i.test(err.message)) throw new FutureRevision(opts.revision ?? 0);
       throw err;
     }
   }
