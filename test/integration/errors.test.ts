@@ -16,6 +16,22 @@ async function send(method: string, path: string, body?: string, headers: Record
 
 const pods = '/api/v1/namespaces/default/pods';
 
+describe('observability', () => {
+  it('serves Prometheus metrics by verb, resource and code, and health endpoints, without a token', async () => {
+    await send('GET', `${pods}/does-not-exist`);
+    const transport = new Transport({ server: cluster.server, ca: cluster.pki.caCert });
+    const metrics = await transport.send('GET', '/metrics');
+    const healthz = await transport.send('GET', '/healthz');
+    const readyz = await transport.send('GET', '/readyz');
+    transport.close();
+    expect(metrics.status).toBe(200);
+    expect(metrics.body).toMatch(/apiserver_request_total\{verb="get",resource="pods",code="404"\} [1-9]/);
+    expect(metrics.body).toMatch(/etcd_request_duration_seconds_bucket\{le="[^"]+",operation="create",result="success"\}/);
+    expect(metrics.body).toMatch(/apiserver_storage_objects\{resource="namespaces"\} [1-9]/);
+    expect([healthz.status, healthz.body, readyz.status]).toEqual([200, 'ok', 200]);
+  });
+});
+
 describe('every 4xx path answers a Status naming the problem', () => {
   it('401 without a token', async () => {
     const { status, json } = await send('GET', pods, undefined, {}, false);
