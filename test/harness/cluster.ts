@@ -1,12 +1,16 @@
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { EmbeddedEtcd } from '../../control/etcd/embedded-etcd.js';
 import { ensurePki, type ClusterPki } from '../../control/pki/certificates.js';
 import { RegistryServer, type RegistryOptions } from '../../control/registry/server.js';
 import { ApiClient } from '../../control/client/client.js';
 import { renderKubeconfig } from '../../control/client/config.js';
 import { freePort } from './ports.js';
+
+const run = promisify(execFile);
 
 /** Every test resource carries this prefix, so a crashed run's leftovers are recognisable and harmless. */
 export const TEST_PREFIX = `cairn-test-${process.pid}-`;
@@ -22,6 +26,8 @@ export interface TestCluster {
   /** A second, independent client (e.g. a competing writer). */
   newClient(): ApiClient;
   restartRegistry(overrides?: Partial<RegistryOptions>): Promise<void>;
+  /** Compacts etcd's history up to its current revision, as an operator's `etcdctl compact` would; returns that revision. */
+  compactEtcd(): Promise<number>;
   /** Stops etcd (SIGKILL when `crash`) and starts it again on the same data and port. */
   restartEtcd(crash?: boolean): Promise<void>;
   stop(): Promise<void>;
@@ -67,6 +73,12 @@ export async function startTestCluster(overrides: Partial<RegistryOptions> = {})
       await registry.stop();
       registry = new RegistryServer({ ...options(), ...more });
       await registry.start();
+    },
+    async compactEtcd() {
+      const { stdout } = await run('etcdctl', ['--endpoints', etcd.endpoint, 'endpoint', 'status', '--write-out', 'json']);
+      const revision = (JSON.parse(stdout) as { Status: { header: { revision: number } } }[])[0]!.Status.header.revision;
+      await run('etcdctl', ['--endpoints', etcd.endpoint, 'compact', String(revision)]);
+      return revision;
     },
     async restartEtcd(crash = false) {
       await etcd.stop(crash ? 'SIGKILL' : 'SIGTERM');

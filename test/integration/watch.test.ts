@@ -1,6 +1,4 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import type { ApiObject, WatchEvent } from '../../api/meta.js';
 import { Informer } from '../../control/client/informer.js';
 import { RegistryServer } from '../../control/registry/server.js';
@@ -8,7 +6,6 @@ import { startTestCluster, type TestCluster } from '../harness/cluster.js';
 import { freePort } from '../harness/ports.js';
 import { waitFor } from '../harness/wait.js';
 
-const run = promisify(execFile);
 let cluster: TestCluster | undefined;
 afterEach(async () => { await cluster?.stop(); cluster = undefined; });
 
@@ -129,9 +126,7 @@ describe('watch', () => {
       for (let i = 0; i < 30; i++) await other.create(configMap(`burst-${i}`));
       await other.delete('old', 'default');
     });
-    const { stdout } = await run('etcdctl', ['--endpoints', c.etcd.endpoint, 'endpoint', 'status', '--write-out', 'json']);
-    const revision = (JSON.parse(stdout) as { Status: { header: { revision: number } } }[])[0]!.Status.header.revision;
-    await run('etcdctl', ['--endpoints', c.etcd.endpoint, 'compact', String(revision)]);
+    await c.compactEtcd();
     await c.restartRegistry();
 
     const err = await cms.watch({ namespace: 'default', resourceVersion: startRv }, () => {}).done.catch((e: unknown) => e);
@@ -148,9 +143,7 @@ describe('watch', () => {
     const cms = c.client.resource('configmaps');
     const before = await cms.create(configMap('pre-compaction'));
     for (let i = 0; i < 5; i++) await cms.create(configMap(`filler-${i}`));
-    const { stdout } = await run('etcdctl', ['--endpoints', c.etcd.endpoint, 'endpoint', 'status', '--write-out', 'json']);
-    const revision = (JSON.parse(stdout) as { Status: { header: { revision: number } } }[])[0]!.Status.header.revision;
-    await run('etcdctl', ['--endpoints', c.etcd.endpoint, 'compact', String(revision)]);
+    await c.compactEtcd();
     await c.restartRegistry();
     const err = await cms.watch({ namespace: 'default', resourceVersion: before.metadata.resourceVersion }, () => {}).done.catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 410 });
@@ -169,9 +162,7 @@ describe('watch', () => {
     for (let i = 0; i < 6; i++) await cms.create(configMap(`page-${i}`));
     const first = await cms.list({ namespace: 'default', limit: 2 });
     await cms.create(configMap('later'));
-    const { stdout } = await run('etcdctl', ['--endpoints', cluster.etcd.endpoint, 'endpoint', 'status', '--write-out', 'json']);
-    const revision = (JSON.parse(stdout) as { Status: { header: { revision: number } } }[])[0]!.Status.header.revision;
-    await run('etcdctl', ['--endpoints', cluster.etcd.endpoint, 'compact', String(revision)]);
+    await cluster.compactEtcd();
     await expect(cms.list({ namespace: 'default', limit: 2, continue: first.metadata.continue })).rejects.toMatchObject({ code: 410, message: expect.stringContaining('continue parameter is too old') });
   });
 });
