@@ -1,5 +1,6 @@
 import { ApiError, Reason, notFound } from '../../api/errors.js';
 import type { Admission, ResourceStore } from './rest/resource-store.js';
+import { parseEntry } from './cache/entry.js';
 
 /**
  * NamespaceLifecycle: namespaced objects may only be created in a namespace that exists
@@ -12,7 +13,7 @@ export function namespaceLifecycle(namespaces: () => ResourceStore): Admission {
     let phase: string | undefined;
     try {
       const entry = await namespaces().get(undefined, ns);
-      phase = (JSON.parse(entry.json) as { status?: { phase?: string } }).status?.phase;
+      phase = (parseEntry(entry) as { status?: { phase?: string } }).status?.phase;
     } catch (err) {
       if (err instanceof ApiError && err.code === 404) throw notFound('namespaces', ns);
       throw err;

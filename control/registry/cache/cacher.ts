@@ -214,7 +214,7 @@ export class Cacher {
       // Without etcd's previous value (compacted), the cached state is the last one clients saw.
       prev ??= live ? cache.get(key.namespace ?? '', key.name) : undefined;
       if (!prev) return;
-      const entry = entryFromStored(keyString, Buffer.from(prev.json), rev, type.strategy);
+      const entry = entryFromStored(keyString, prev.bytes, rev, type.strategy);
       event = { type: 'DELETED', entry, prev, revision: rev };
     }
     if (!live) {

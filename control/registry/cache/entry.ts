@@ -2,15 +2,15 @@ import type { ApiObject } from '../../../api/meta.js';
 import type { KindStrategy } from '../../../api/strategy.js';
 
 /**
- * One object as the watch cache holds it: serialized once (with its resourceVersion) so that
- * lists and watch fan-out write bytes without re-encoding, plus what selectors need.
+ * One object as the watch cache holds it: encoded once as UTF-8 JSON (with its resourceVersion) so that
+ * lists and watch fan-out write the same bytes to every client without re-encoding, plus what selectors need.
  */
 export interface CacheEntry {
   key: string;
   namespace: string;
   name: string;
   revision: number;
-  json: string;
+  bytes: Buffer;
   labels: Record<string, string>;
   fields: Record<string, string>;
 }
@@ -27,7 +27,7 @@ export function entryFromObject(key: string, obj: ApiObject, revision: number, s
     namespace: obj.metadata.namespace ?? '',
     name: obj.metadata.name ?? '',
     revision,
-    json: JSON.stringify(obj),
+    bytes: ownBuffer(JSON.stringify(obj)),
     labels: obj.metadata.labels ?? {},
     fields: strategy.selectableFields(obj),
   };
@@ -38,5 +38,12 @@ export function entryFromStored(key: string, value: Buffer, revision: number, st
 }
 
 export function parseEntry(entry: CacheEntry): ApiObject {
-  return JSON.parse(entry.json) as ApiObject;
+  return JSON.parse(entry.bytes.toString('utf8')) as ApiObject;
+}
+
+/** A buffer of its own, not a slice of Node's shared pool: a long-lived entry must not pin an 8 KiB slab. */
+function ownBuffer(text: string): Buffer {
+  const buf = Buffer.allocUnsafeSlow(Buffer.byteLength(text));
+  buf.write(text);
+  return buf;
 }

@@ -4,7 +4,7 @@ import type { CacheEntry } from './entry.js';
 import { ResourceCache, TooOldRevision, type CacheEventType, type CacheWatcher } from './resource-cache.js';
 
 const entry = (ns: string, name: string, revision: number, labels: Record<string, string> = {}, node = ''): CacheEntry => ({
-  key: `/registry/pods/${ns}/${name}`, namespace: ns, name, revision, json: JSON.stringify({ metadata: { name, namespace: ns, labels } }), labels,
+  key: `/registry/pods/${ns}/${name}`, namespace: ns, name, revision, bytes: Buffer.from(JSON.stringify({ metadata: { name, namespace: ns, labels } })), labels,
   fields: { 'metadata.name': name, 'metadata.namespace': ns, 'spec.nodeName': node },
 });
 

@@ -116,7 +116,6 @@ export class ResourceHandler {
     }
     const meta = JSON.stringify({ resourceVersion: result.resourceVersion, ...(result.continueToken ? { continue: result.continueToken } : {}) });
     const head = `{"kind":"${store.type.listKind}","apiVersion":"${apiVersionOf(store.type)}","metadata":${meta},"items":[`;
-    if (result.entries.length <= LIST_CHUNK) return this.send(res, 200, `${head}${result.entries.map((e) => e.json).join(',')}]}`);
     await streamList(res, head, result.entries);
     return 200;
   }
@@ -262,7 +261,9 @@ export class ResourceHandler {
     if (wantsTable(req.headers.accept)) {
       return this.send(res, code, JSON.stringify(buildTable(type.kind, [parseEntry(entry)], { now: new Date(), includeObject: 'Metadata' })));
     }
-    return this.send(res, code, entry.json);
+    res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': entry.bytes.length, 'Cache-Control': 'no-cache, private' });
+    res.end(entry.bytes);
+    return code;
   }
 
   private respondObject(res: ServerResponse, code: number, obj: ApiObject): number {
@@ -278,18 +279,35 @@ export class ResourceHandler {
 /** Items per write when streaming a large list. */
 const LIST_CHUNK = 1000;
 
+const COMMA = Buffer.from(',');
+const LIST_END = Buffer.from(']}');
+
 /**
- * Writes a large list in chunks with backpressure, so 150,000 objects never become one giant string
- * and the first bytes leave while the rest is still being joined.
+ * Writes a list from the entries' encoded bytes. A small list goes in one response with a length; a large
+ * one is streamed in chunks with backpressure, so 150,000 objects never become one giant buffer and the
+ * first bytes leave while the rest is still being assembled.
  */
 async function streamList(res: ServerResponse, head: string, entries: CacheEntry[]): Promise<void> {
+  const chunkOf = (from: number): Buffer => {
+    const parts: Buffer[] = [];
+    for (let i = from; i < Math.min(from + LIST_CHUNK, entries.length); i++) {
+      if (i > 0) parts.push(COMMA);
+      parts.push(entries[i]!.bytes);
+    }
+    return Buffer.concat(parts);
+  };
+  if (entries.length <= LIST_CHUNK) {
+    const body = Buffer.concat([Buffer.from(head), chunkOf(0), LIST_END]);
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': body.length, 'Cache-Control': 'no-cache, private' });
+    res.end(body);
+    return;
+  }
   res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
   res.write(head);
   for (let i = 0; i < entries.length && !res.destroyed; i += LIST_CHUNK) {
-    const chunk = entries.slice(i, i + LIST_CHUNK).map((e) => e.json).join(',');
-    if (!res.write(i === 0 ? chunk : ',' + chunk)) await drained(res);
+    if (!res.write(chunkOf(i))) await drained(res);
   }
-  res.end(']}');
+  res.end(LIST_END);
 }
 
 /** Resolves when the response can take more, or has closed; removes both listeners either way. */

@@ -4,6 +4,13 @@ import type { CacheEventType, CacheWatcher } from '../cache/resource-cache.js';
 import type { ObjectFilter } from '../cache/filter.js';
 import type { Status } from '../../../api/meta.js';
 
+const EVENT_PREFIX: Record<CacheEventType, Buffer> = {
+  ADDED: Buffer.from('{"type":"ADDED","object":'),
+  MODIFIED: Buffer.from('{"type":"MODIFIED","object":'),
+  DELETED: Buffer.from('{"type":"DELETED","object":'),
+};
+const EVENT_SUFFIX = Buffer.from('}\n');
+
 /** A slow reader that falls this far behind is disconnected (it resumes from its last resourceVersion). */
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 
@@ -30,8 +37,11 @@ export class WatchStream implements CacheWatcher {
 
   deliver(type: CacheEventType, entry: CacheEntry): boolean {
     if (this.closed) return false;
-    const object = this.opts.render ? this.opts.render(type, entry) : entry.json;
-    return this.write(`{"type":"${type}","object":${object}}\n`);
+    if (this.opts.render) return this.write(`{"type":"${type}","object":${this.opts.render(type, entry)}}\n`);
+    // The entry's bytes are shared by every watcher; only the small envelope is per event type.
+    this.write(EVENT_PREFIX[type]);
+    this.write(entry.bytes);
+    return this.write(EVENT_SUFFIX);
   }
 
   bookmark(kind: string, apiVersion: string, revision: number): void {
@@ -57,7 +67,7 @@ export class WatchStream implements CacheWatcher {
   }
 
   /** Events of one etcd batch leave in one write: cork until the end of the tick, then check the reader keeps up. */
-  private write(line: string): boolean {
+  private write(line: string | Buffer): boolean {
     if (this.closed) return false;
     if (!this.corked) {
       this.corked = true;
