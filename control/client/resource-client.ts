@@ -102,6 +102,11 @@ export class ResourceClient<T extends ApiObject = ApiObject> {
     let stopped = false;
     const done = (async () => {
       const res = await this.transport.open('GET', this.path(query.namespace) + queryString({ ...query, watch: true }));
+      if (stopped) {
+        // Stopped while connecting: never start reading (a readline closed before iteration starts never ends).
+        res.destroy();
+        return;
+      }
       if ((res.statusCode ?? 0) >= 300) {
         const chunks: Buffer[] = [];
         for await (const c of res) chunks.push(c as Buffer);
@@ -109,7 +114,6 @@ export class ResourceClient<T extends ApiObject = ApiObject> {
       }
       const lines = responseLines(res);
       stop = () => { stopped = true; lines.close(); res.destroy(); };
-      if (stopped) stop();
       try {
         for await (const line of lines) {
           if (!line.trim()) continue;

@@ -1,6 +1,6 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { timingSafeEqual } from 'node:crypto';
 import { ApiError, Reason } from '../../api/errors.js';
@@ -56,6 +56,7 @@ export class RegistryServer {
   private server: Server | undefined;
   private compactor: NodeJS.Timeout | undefined;
   private ready = false;
+  private readonly sockets = new Set<Socket>();
   private readonly log: (msg: string, fields?: Record<string, unknown>) => void;
   private readonly tokens: Buffer[] | undefined;
 
@@ -103,6 +104,11 @@ export class RegistryServer {
     this.server = this.opts.tls
       ? createHttpsServer({ cert: this.opts.tls.cert, key: this.opts.tls.key }, listener)
       : createHttpServer(listener);
+    // Every socket, including ones still in the TLS handshake (which closeAllConnections does not see), so stop() never waits on one.
+    this.server.on('connection', (socket: Socket) => {
+      this.sockets.add(socket);
+      socket.once('close', () => this.sockets.delete(socket));
+    });
     this.server.keepAliveTimeout = 65_000;
     this.server.headersTimeout = 70_000;
     this.server.requestTimeout = 0; // watches are long-lived
@@ -220,6 +226,7 @@ export class RegistryServer {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
+        for (const socket of this.sockets) socket.destroy();
       });
     }
     this.store.close();

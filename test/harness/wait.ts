@@ -10,3 +10,14 @@ export async function waitFor<T>(what: string, check: () => T | undefined | fals
     await sleep(25);
   }
 }
+
+/** Resolves or rejects like `promise`, or rejects naming `what` after `timeoutMs`, so a stuck step fails with its name. */
+export async function within<T>(what: string, promise: Promise<T>, timeoutMs = 10_000): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms: ${what}`)), timeoutMs); });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

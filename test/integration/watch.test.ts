@@ -4,7 +4,7 @@ import { Informer } from '../../control/client/informer.js';
 import { RegistryServer } from '../../control/registry/server.js';
 import { startTestCluster, type TestCluster } from '../harness/cluster.js';
 import { freePort } from '../harness/ports.js';
-import { waitFor } from '../harness/wait.js';
+import { waitFor, within } from '../harness/wait.js';
 
 let cluster: TestCluster | undefined;
 afterEach(async () => { await cluster?.stop(); cluster = undefined; });
@@ -47,6 +47,13 @@ describe('watch', () => {
     ]);
     const rvs = events.map((e) => Number(e.object.metadata.resourceVersion));
     expect([...rvs].sort((a, b) => a - b)).toEqual(rvs);
+  });
+
+  it('a watch stopped while it is still connecting ends (informers stop cleanly mid-reconnect)', async () => {
+    cluster = await startTestCluster();
+    const handle = cluster.client.resource('pods').watch({}, () => {});
+    handle.stop();
+    await within('the stopped watch to end', handle.done, 5000);
   });
 
   it('sends BOOKMARK events when asked', async () => {
@@ -121,20 +128,20 @@ describe('watch', () => {
     await waitFor('old', () => informer.get('default/old'));
     const startRv = informer.lastResourceVersion;
 
-    await c.registry.stop();
-    await writeThroughOtherRegistry(c, async (other) => {
+    await within('registry stop', c.registry.stop());
+    await within('writes through another registry', writeThroughOtherRegistry(c, async (other) => {
       for (let i = 0; i < 30; i++) await other.create(configMap(`burst-${i}`));
       await other.delete('old', 'default');
-    });
-    await c.compactEtcd();
-    await c.restartRegistry();
+    }), 20_000);
+    await within('etcd compaction', c.compactEtcd());
+    await within('registry restart', c.restartRegistry(), 20_000);
 
-    const err = await cms.watch({ namespace: 'default', resourceVersion: startRv }, () => {}).done.catch((e: unknown) => e);
+    const err = await within('the expired watch to end', cms.watch({ namespace: 'default', resourceVersion: startRv }, () => {}).done.catch((e: unknown) => e));
     expect(err).toMatchObject({ code: 410, reason: 'Expired' });
 
     await waitFor('informer relisted', () => informer.get('default/burst-29') && !informer.get('default/old'), 20_000);
     expect(informer.list().filter((o) => o.metadata.name!.startsWith('burst-'))).toHaveLength(30);
-    await informer.stop();
+    await within('informer stop', informer.stop());
   });
 
   it('restarts cleanly after etcd compacted the history it would replay, and keeps streaming new writes', async () => {
@@ -145,7 +152,7 @@ describe('watch', () => {
     for (let i = 0; i < 5; i++) await cms.create(configMap(`filler-${i}`));
     await c.compactEtcd();
     await c.restartRegistry();
-    const err = await cms.watch({ namespace: 'default', resourceVersion: before.metadata.resourceVersion }, () => {}).done.catch((e: unknown) => e);
+    const err = await within('the expired watch to end', cms.watch({ namespace: 'default', resourceVersion: before.metadata.resourceVersion }, () => {}).done.catch((e: unknown) => e));
     expect(err).toMatchObject({ code: 410 });
     const list = await cms.list({ namespace: 'default' });
     const seen: string[] = [];

@@ -1,6 +1,9 @@
 import { Etcd3, type IKeyValue, type Watcher, type IWatchResponse } from 'etcd3';
 import { performance } from 'node:perf_hooks';
 
+/** Upper bound of one etcd request (Kubernetes' API server uses a similar request timeout). */
+const REQUEST_TIMEOUT_MS = 15_000;
+
 /** One stored value with the etcd revision that last wrote it. */
 export interface StoredValue {
   key: string;
@@ -78,6 +81,11 @@ export class EtcdStore {
     this.client = new Etcd3({ hosts: endpoints, dialTimeout: 5000 });
   }
 
+  /** Every etcd call has a deadline: a stuck connection fails the request (and is retried by the client) instead of hanging it. */
+  private deadline(): { deadline: Date } {
+    return { deadline: new Date(Date.now() + REQUEST_TIMEOUT_MS) };
+  }
+
   private async timed<T>(op: StoreOp, fn: () => Promise<T>): Promise<T> {
     const start = performance.now();
     try {
@@ -91,14 +99,14 @@ export class EtcdStore {
   }
 
   async get(key: string): Promise<StoredValue | undefined> {
-    const res = await this.timed('get', () => this.client.kv.range({ key: Buffer.from(key) }));
+    const res = await this.timed('get', () => this.client.kv.range({ key: Buffer.from(key) }, this.deadline()));
     const kv = res.kvs[0];
     return kv ? toStored(kv) : undefined;
   }
 
   /** The store's current revision: every acknowledged write is at or below it. */
   async currentRevision(): Promise<number> {
-    const res = await this.timed('revision', () => this.client.kv.range({ key: Buffer.from('/registry-revision-probe'), count_only: true }));
+    const res = await this.timed('revision', () => this.client.kv.range({ key: Buffer.from('/registry-revision-probe'), count_only: true }, this.deadline()));
     return Number(res.header.revision);
   }
 
@@ -110,7 +118,7 @@ export class EtcdStore {
         range_end: prefixEnd(prefix),
         limit: opts.limit ?? 0,
         revision: opts.revision ?? 0,
-      }));
+      }, this.deadline()));
       return { values: res.kvs.map(toStored), revision: Number(res.header.revision), more: res.more };
     } catch (err) {
       if (isCompactedError(err)) throw new RevisionCompacted(opts.revision ?? 0);
@@ -126,7 +134,7 @@ export class EtcdStore {
       compare: [{ key: k, target: 'Create', result: 'Equal', create_revision: 0 }],
       success: [{ request_put: { key: k, value } }],
       failure: [{ request_range: { key: k } }],
-    }));
+    }, this.deadline()));
     if (!res.succeeded) throw new PreconditionFailed(this.firstKv(res.responses));
     return Number(res.header.revision);
   }
@@ -138,7 +146,7 @@ export class EtcdStore {
       compare: [{ key: k, target: 'Mod', result: 'Equal', mod_revision: expectedRevision }],
       success: [{ request_put: { key: k, value } }],
       failure: [{ request_range: { key: k } }],
-    }));
+    }, this.deadline()));
     if (!res.succeeded) throw new PreconditionFailed(this.firstKv(res.responses));
     return Number(res.header.revision);
   }
@@ -150,7 +158,7 @@ export class EtcdStore {
       compare: [{ key: k, target: 'Mod', result: 'Equal', mod_revision: expectedRevision }],
       success: [{ request_delete_range: { key: k } }],
       failure: [{ request_range: { key: k } }],
-    }));
+    }, this.deadline()));
     if (!res.succeeded) throw new PreconditionFailed(this.firstKv(res.responses));
     return Number(res.header.revision);
   }
@@ -162,7 +170,7 @@ export class EtcdStore {
 
   /** Discards history before `revision`: watches and paged lists older than it get 410 Gone afterwards. */
   async compact(revision: number): Promise<void> {
-    await this.timed('compact', () => this.client.kv.compact({ revision, physical: false }));
+    await this.timed('compact', () => this.client.kv.compact({ revision, physical: false }, this.deadline()));
   }
 
   /**
