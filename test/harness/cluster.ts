@@ -9,6 +9,7 @@ import { RegistryServer, type RegistryOptions } from '../../control/registry/ser
 import { ApiClient } from '../../control/client/client.js';
 import { renderKubeconfig } from '../../control/client/config.js';
 import { freePort } from './ports.js';
+import { reapStaleTestDirs } from './reap.js';
 
 const run = promisify(execFile);
 
@@ -38,6 +39,7 @@ export interface TestCluster {
  * serving HTTPS with a fresh CA and token, as `cairn up` runs them.
  */
 export async function startTestCluster(overrides: Partial<RegistryOptions> = {}): Promise<TestCluster> {
+  await reapStaleTestDirs();
   const dir = await mkdtemp(join(tmpdir(), TEST_PREFIX));
   const etcd = new EmbeddedEtcd({ dataDir: join(dir, 'etcd'), clientPort: await freePort(), peerPort: await freePort(), name: 'test' });
   await etcd.start();

@@ -1,0 +1,32 @@
+import { readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Makes a crashed test run's leftovers harmless: for every `cairn-test-<pid>-*` directory whose run is gone,
+ * kills processes still using it (an orphaned etcd or Prometheus) and removes it.
+ */
+export async function reapStaleTestDirs(): Promise<void> {
+  const stale = (await readdir(tmpdir()))
+    .map((name) => ({ name, pid: Number(/^cairn-test-(\d+)-/.exec(name)?.[1]) }))
+    .filter(({ pid }) => pid > 0 && pid !== process.pid && !alive(pid))
+    .map(({ name }) => join(tmpdir(), name));
+  if (!stale.length) return;
+  for (const proc of await readdir('/proc')) {
+    if (!/^\d+$/.test(proc)) continue;
+    const cmdline = await readFile(`/proc/${proc}/cmdline`, 'utf8').catch(() => '');
+    if (stale.some((dir) => cmdline.includes(dir))) {
+      try { process.kill(Number(proc), 'SIGKILL'); } catch { /* already gone */ }
+    }
+  }
+  for (const dir of stale) await rm(dir, { recursive: true, force: true });
+}
