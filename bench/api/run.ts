@@ -160,10 +160,8 @@ async function main(): Promise<void> {
     clearInterval(rssTimer);
     const elapsed = (performance.now() - started) / 1000;
     const total = Object.values(stats).reduce((n, s) => n + s.count, 0);
-    const all = new Samples();
     log(`\n## mixed load\nthroughput: ${(total / elapsed).toFixed(0)} req/s over ${elapsed.toFixed(1)} s (${total} requests)`);
     for (const [verb, s] of Object.entries(stats)) log(`${verb.padEnd(7)} ${s.summary()}`);
-    void all;
     log(`watch events delivered during the run: ${watchEvents - initialEvents} across ${WATCHES} watches`);
     log(`registry RSS: peak ${peakRss.toFixed(0)} MiB`);
     for (const req of watchRequests) req.destroy();
