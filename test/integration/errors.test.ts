@@ -84,6 +84,11 @@ describe('every 4xx path answers a Status naming the problem', () => {
     expect(json.reason).toBe('RequestEntityTooLarge');
   });
 
+  it('400 for a malformed watch timeout or limit', async () => {
+    expect((await send('GET', `${pods}?watch=true&timeoutSeconds=soon`)).status).toBe(400);
+    expect((await send('GET', `${pods}?limit=-1`)).status).toBe(400);
+  });
+
   it('415 for an unsupported patch content type', async () => {
     await cluster.client.resource('configmaps').create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'p415', namespace: 'default' } });
     const { status } = await send('PATCH', '/api/v1/namespaces/default/configmaps/p415', '{}', { 'Content-Type': 'text/plain' });

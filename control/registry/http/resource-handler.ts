@@ -122,6 +122,8 @@ export class ResourceHandler {
 
   private async watch(store: ResourceStore, r: ResourceRequest, req: IncomingMessage, res: ServerResponse): Promise<number> {
     const filter = this.filterOf(r);
+    const timeoutText = r.query.get('timeoutSeconds');
+    if (timeoutText && !/^\d+$/.test(timeoutText)) throw badRequest(`timeoutSeconds ${JSON.stringify(timeoutText)} is not valid: use a whole number of seconds`);
     const rvText = r.query.get('resourceVersion') ?? '';
     const fromRevision = rvText && rvText !== '0' ? parseRevision(rvText) : undefined;
     if (fromRevision !== undefined && !(await this.cacher.waitFor(fromRevision))) {
@@ -169,7 +171,6 @@ export class ResourceHandler {
     if (r.query.get('allowWatchBookmarks') === 'true') {
       bookmarks = setInterval(() => stream.bookmark(kind, apiVersion, this.cacher.revision), this.opts.bookmarkIntervalMs);
     }
-    const timeoutText = r.query.get('timeoutSeconds');
     const maxSeconds = this.opts.maxWatchSeconds;
     const seconds = timeoutText ? Math.min(Number(timeoutText), maxSeconds) : maxSeconds * (0.5 + Math.random() / 2);
     expiry = setTimeout(() => stream.close(), Math.max(0, seconds) * 1000);
