@@ -262,16 +262,14 @@ export class ResourceHandler {
     if (wantsTable(req.headers.accept)) {
       return this.send(res, code, JSON.stringify(buildTable(type.kind, [parseEntry(entry)], { now: new Date(), includeObject: 'Metadata' })));
     }
-    res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': entry.bytes.length, 'Cache-Control': 'no-cache, private' });
-    res.end(entry.bytes);
-    return code;
+    return this.send(res, code, entry.bytes);
   }
 
   private respondObject(res: ServerResponse, code: number, obj: ApiObject): number {
     return this.send(res, code, JSON.stringify(obj));
   }
 
-  private send(res: ServerResponse, code: number, json: string): number {
+  private send(res: ServerResponse, code: number, json: string | Buffer): number {
     sendRaw(res, code, json);
     return code;
   }
@@ -298,9 +296,7 @@ async function streamList(res: ServerResponse, head: string, entries: CacheEntry
     return Buffer.concat(parts);
   };
   if (entries.length <= LIST_CHUNK) {
-    const body = Buffer.concat([Buffer.from(head), chunkOf(0), LIST_END]);
-    res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': body.length, 'Cache-Control': 'no-cache, private' });
-    res.end(body);
+    sendRaw(res, 200, Buffer.concat([Buffer.from(head), chunkOf(0), LIST_END]));
     return;
   }
   res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });

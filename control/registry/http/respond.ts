@@ -5,7 +5,8 @@ export function sendJson(res: ServerResponse, code: number, body: unknown): void
   sendRaw(res, code, JSON.stringify(body));
 }
 
-export function sendRaw(res: ServerResponse, code: number, json: string): void {
+/** A complete JSON body (text or already-encoded bytes) with its length. */
+export function sendRaw(res: ServerResponse, code: number, json: string | Buffer): void {
   res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(json), 'Cache-Control': 'no-cache, private' });
   res.end(json);
 }

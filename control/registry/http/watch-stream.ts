@@ -25,6 +25,8 @@ export interface WatchStreamOptions {
 export class WatchStream implements CacheWatcher {
   readonly filter: ObjectFilter;
   private closed = false;
+  private corked = false;
+  private maxBuffered = MAX_BUFFERED_BYTES;
 
   constructor(private readonly res: ServerResponse, private readonly opts: WatchStreamOptions) {
     this.filter = opts.filter;
@@ -57,9 +59,6 @@ export class WatchStream implements CacheWatcher {
   terminate(): void {
     this.close();
   }
-
-  private corked = false;
-  private maxBuffered = MAX_BUFFERED_BYTES;
 
   /** The initial events of a watch may exceed the slow-reader limit once; the limit then allows for draining them. */
   initialBurstWritten(): void {

@@ -312,21 +312,18 @@ export class ResourceStore {
       if (!stored) throw this.notFound(name);
       const current = this.decode(stored);
       this.checkPreconditions(current, opts, name);
-      const next = structuredClone(current);
-      const grace = this.gracePeriod(next, opts);
       // propagationPolicy is accepted but, until the garbage collector exists (workloads issue), adds no
       // orphan/foregroundDeletion finalizer: nothing would remove it and the object would never go.
-      const finalizers = new Set(next.metadata.finalizers ?? []);
+      const next = structuredClone(current);
+      const grace = this.gracePeriod(next, opts);
       if (this.type.kind === 'Namespace') this.markTerminating(next);
-      const pending = finalizers.size > 0 || grace > 0 || (this.type.kind === 'Namespace' && (next.spec as { finalizers?: string[] } | undefined)?.finalizers?.length);
+      next.metadata.deletionTimestamp ??= timestamp(new Date(Date.now() + grace * 1000));
+      if (this.type.kind === 'Pod') next.metadata.deletionGracePeriodSeconds = grace;
       try {
-        if (!pending) {
+        if (this.readyToRemove(next)) {
           if (!dryRun) await this.store.delete(key, stored.modRevision);
           return { object: current, deleted: true };
         }
-        if (finalizers.size) next.metadata.finalizers = [...finalizers];
-        next.metadata.deletionTimestamp ??= timestamp(new Date(Date.now() + grace * 1000));
-        if (this.type.kind === 'Pod') next.metadata.deletionGracePeriodSeconds = grace;
         if (sameJson(next, current) || dryRun) return { object: next, deleted: false };
         next.metadata.resourceVersion = String(await this.store.update(key, this.encode(next), stored.modRevision));
         return { object: next, deleted: false };
