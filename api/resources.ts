@@ -20,6 +20,11 @@ export interface ResourceType {
   strategy: KindStrategy<ApiObject>;
 }
 
+/** How kubectl names a type in its output: `deployment.apps`, `service`. */
+export function typeDisplayName(r: Pick<ResourceType, 'group' | 'singular'>): string {
+  return r.group ? `${r.singular}.${r.group}` : r.singular;
+}
+
 export function apiVersionOf(r: Pick<ResourceType, 'group' | 'version'>): string {
   return r.group ? `${r.group}/${r.version}` : r.version;
 }

@@ -1,17 +1,22 @@
 import { ApiError } from '../../api/errors.js';
 import type { ApiObject } from '../../api/meta.js';
 import { resourceForKind } from '../../api/catalog.js';
+import { typeDisplayName } from '../../api/resources.js';
 import type { ApiClient } from '../../control/client/client.js';
 import { loadManifests } from '../manifests.js';
 import { threeWayMergePatch } from '../three-way-patch.js';
 
 export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
-/** `name.group` as kubectl prints it: `deployment.apps/web`, `service/web`. */
-export function qualifiedName(obj: ApiObject): string {
+/** The object's type as kubectl prints it: `deployment.apps`, `service`. */
+function typeNameOf(obj: ApiObject): string {
   const type = resourceForKind(obj.apiVersion, obj.kind);
-  const kind = (obj.kind ?? '').toLowerCase();
-  return `${type?.group ? `${kind}.${type.group}` : kind}/${obj.metadata.name}`;
+  return type ? typeDisplayName(type) : (obj.kind ?? '').toLowerCase();
+}
+
+/** `deployment.apps/web`, `service/web`. */
+export function qualifiedName(obj: ApiObject): string {
+  return `${typeNameOf(obj)}/${obj.metadata.name}`;
 }
 
 function resourceOf(client: ApiClient, obj: ApiObject) {
@@ -70,7 +75,7 @@ export async function deleteObjects(client: ApiClient, objects: ApiObject[], nam
     const ns = resource.ref.namespaced ? obj.metadata.namespace ?? namespace : undefined;
     try {
       await resource.delete(obj.metadata.name!, ns);
-      out(`${(obj.kind ?? '').toLowerCase()}${resource.ref.group ? '.' + resource.ref.group : ''} "${obj.metadata.name}" deleted`);
+      out(`${typeNameOf(obj)} "${obj.metadata.name}" deleted`);
     } catch (err) {
       if (ignoreNotFound && err instanceof ApiError && err.code === 404) continue;
       failures.push((err as Error).message);

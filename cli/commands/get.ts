@@ -1,7 +1,7 @@
 import { stringify as toYaml } from 'yaml';
 import { findResource } from '../../api/catalog.js';
 import type { ApiObject, ObjectList, WatchEvent } from '../../api/meta.js';
-import type { ResourceType } from '../../api/resources.js';
+import { typeDisplayName, type ResourceType } from '../../api/resources.js';
 import { renderTable, type Table } from '../../api/printers/index.js';
 import type { ApiClient } from '../../control/client/client.js';
 import { errorFromResponse } from '../../control/client/transport.js';
@@ -44,10 +44,6 @@ function listPath(client: ApiClient, type: ResourceType, opts: GetOptions, name?
   return q ? `${path}?${q}` : path;
 }
 
-function namePrefix(type: ResourceType): string {
-  return type.group ? `${type.singular}.${type.group}` : type.singular;
-}
-
 /** `cairn get TYPE [NAME...]`: kubectl's output formats, server-side tables, and -w streaming. */
 export async function getCommand(client: ApiClient, typeName: string, names: string[], opts: GetOptions, out: (text: string) => void): Promise<void> {
   const type = resolveType(typeName);
@@ -79,7 +75,7 @@ export async function getCommand(client: ApiClient, typeName: string, names: str
 }
 
 function formatObjects(type: ResourceType, objects: ApiObject[], output: OutputFormat, single: boolean): string {
-  if (output === 'name') return objects.map((o) => `${namePrefix(type)}/${o.metadata.name}`).join('\n');
+  if (output === 'name') return objects.map((o) => `${typeDisplayName(type)}/${o.metadata.name}`).join('\n');
   const value = single ? objects[0] : { apiVersion: 'v1', kind: 'List', metadata: { resourceVersion: '' }, items: objects };
   return output === 'json' ? JSON.stringify(value, null, 4) : toYaml(value).trimEnd();
 }
