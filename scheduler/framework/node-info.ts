@@ -1,0 +1,72 @@
+/** A node and the pods on it (bound or assumed), with running totals the Filter/Score plugins read. */
+import type { Node, Taint } from '../../api/types/core.js';
+import type { PodInfo } from './pod-info.js';
+import { addTo, emptyResource, nodeAllocatable, type NodeAllocatable, type Resource } from './resources.js';
+
+export class NodeInfo {
+  node!: Node;
+  allocatable!: NodeAllocatable;
+  readonly pods = new Map<string, PodInfo>();
+  readonly requested: Resource = emptyResource();
+  /** cpu/memory with kubelet defaults for pods that request nothing: what spreading scores use. */
+  readonly nonZeroRequested = { milliCPU: 0, memory: 0 };
+  /** Pods with any pod (anti-)affinity term: InterPodAffinity only walks these. */
+  podsWithAffinity: PodInfo[] = [];
+  podsWithRequiredAntiAffinity: PodInfo[] = [];
+  /** Bumped on every change, so snapshots can tell what moved. */
+  generation = 0;
+
+  constructor(node: Node, readonly name = node.metadata.name ?? '') {
+    this.setNode(node);
+  }
+
+  setNode(node: Node): void {
+    this.node = node;
+    this.allocatable = nodeAllocatable(node);
+    this.generation++;
+  }
+
+  get labels(): Record<string, string> {
+    return this.node.metadata.labels ?? {};
+  }
+
+  get taints(): readonly Taint[] {
+    return this.node.spec?.taints ?? [];
+  }
+
+  get unschedulable(): boolean {
+    return this.node.spec?.unschedulable === true;
+  }
+
+  addPod(p: PodInfo): void {
+    if (this.pods.has(p.key)) this.removePod(p.key);
+    this.pods.set(p.key, p);
+    addTo(this.requested, p.requests);
+    this.nonZeroRequested.milliCPU += p.nonZeroRequests.milliCPU;
+    this.nonZeroRequested.memory += p.nonZeroRequests.memory;
+    if (p.hasAffinity) this.podsWithAffinity.push(p);
+    if (p.hasRequiredAntiAffinity) this.podsWithRequiredAntiAffinity.push(p);
+    this.generation++;
+  }
+
+  /** Returns the removed pod, if it was here. */
+  removePod(key: string): PodInfo | undefined {
+    const p = this.pods.get(key);
+    if (!p) return undefined;
+    this.pods.delete(key);
+    addTo(this.requested, p.requests, -1);
+    this.nonZeroRequested.milliCPU -= p.nonZeroRequests.milliCPU;
+    this.nonZeroRequested.memory -= p.nonZeroRequests.memory;
+    if (p.hasAffinity) this.podsWithAffinity = this.podsWithAffinity.filter((q) => q.key !== key);
+    if (p.hasRequiredAntiAffinity) this.podsWithRequiredAntiAffinity = this.podsWithRequiredAntiAffinity.filter((q) => q.key !== key);
+    this.generation++;
+    return p;
+  }
+
+  /** An independent copy (sharing the immutable Node and PodInfos) that preemption can remove victims from. */
+  clone(): NodeInfo {
+    const copy = new NodeInfo(this.node, this.name);
+    for (const p of this.pods.values()) copy.addPod(p);
+    return copy;
+  }
+}
