@@ -5,10 +5,12 @@ import { performance } from 'node:perf_hooks';
 import { timingSafeEqual } from 'node:crypto';
 import { ApiError, Reason } from '../../api/errors.js';
 import { resourceTypes } from '../../api/catalog.js';
+import type { ApiObject } from '../../api/meta.js';
+import { SYSTEM_PRIORITY_CLASSES } from '../../api/kinds/priorityclass.js';
 import { Cacher } from './cache/cacher.js';
 import { EtcdStore } from './storage/etcd-store.js';
 import { ResourceStore } from './rest/resource-store.js';
-import { namespaceLifecycle } from './admission.js';
+import { chain, namespaceLifecycle, priorityAdmission } from './admission.js';
 import { Discovery } from './http/discovery.js';
 import { OpenApiV3 } from './http/openapi.js';
 import { parseResourceRequest, requestUrl } from './http/request-info.js';
@@ -71,7 +73,10 @@ export class RegistryServer {
       freshnessTimeoutMs: 3000,
       log: this.log,
     });
-    const admit = namespaceLifecycle(() => this.stores.get('/v1/namespaces')!);
+    const admit = chain(
+      namespaceLifecycle(() => this.stores.get('/v1/namespaces')!),
+      priorityAdmission(() => this.stores.get('scheduling.k8s.io/v1/priorityclasses')!),
+    );
     for (const type of resourceTypes) {
       this.stores.set(`${type.group}/${type.version}/${type.plural}`, new ResourceStore(type, this.store, this.cacher, admit));
     }
@@ -94,7 +99,7 @@ export class RegistryServer {
   /** Starts serving once the watch cache is loaded; resolves with the bound address. */
   async start(): Promise<AddressInfo> {
     await this.cacher.start();
-    await this.ensureSystemNamespaces();
+    await this.ensureSystemObjects();
     const listener = (req: IncomingMessage, res: ServerResponse): void => {
       this.serve(req, res).catch((err: unknown) => {
         this.log('request handling failed', { url: req.url, error: (err as Error)?.stack ?? String(err) });
@@ -123,11 +128,18 @@ export class RegistryServer {
     return address;
   }
 
-  private async ensureSystemNamespaces(): Promise<void> {
+  /** The objects every cluster starts with, as kube-apiserver bootstraps them: system namespaces and priority classes. */
+  private async ensureSystemObjects(): Promise<void> {
     const namespaces = this.stores.get('/v1/namespaces')!;
-    for (const name of SYSTEM_NAMESPACES) {
+    const priorityClasses = this.stores.get('scheduling.k8s.io/v1/priorityclasses')!;
+    const objects: [ResourceStore, ApiObject][] = [
+      ...SYSTEM_NAMESPACES.map((name): [ResourceStore, ApiObject] => [namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }]),
+      ...Object.entries(SYSTEM_PRIORITY_CLASSES).map(([name, value]): [ResourceStore, ApiObject] => [priorityClasses,
+        { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name }, value, description: 'Used for system critical pods that must not be moved from their current node.' } as ApiObject]),
+    ];
+    for (const [store, obj] of objects) {
       try {
-        await namespaces.create(undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+        await store.create(undefined, obj);
       } catch (err) {
         if (!(err instanceof ApiError && err.code === 409)) throw err;
       }
