@@ -5,11 +5,13 @@ import { ApiError } from '../api/errors.js';
 import { CAIRN_VERSION, jsonLog } from '../control/registry/server.js';
 import { startControllers } from '../control/controllers/manager.js';
 import { DEFAULT_DATA_DIR, clientFor, type GlobalOptions } from './context.js';
+import { agentCommand, type AgentArgs } from './commands/agent.js';
 import { applyCommand } from './commands/apply.js';
 import { deleteCommand } from './commands/delete.js';
 import { describeCommand } from './commands/describe.js';
 import { getCommand, parseOutput } from './commands/get.js';
 import { registryCommand } from './commands/registry.js';
+import { schedulerCommand } from './commands/scheduler.js';
 import { up } from './commands/up.js';
 
 const EXAMPLE_APP = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'examples', 'web.yaml');
@@ -41,7 +43,7 @@ const program = new Command('cairn')
   .showHelpAfterError();
 
 program.command('up')
-  .description('start a local single-machine cluster (embedded etcd + API server); state persists in the data dir')
+  .description('start a local single-machine cluster (embedded etcd, API server, controllers, scheduler); state persists in the data dir')
   .option('--data-dir <dir>', 'where cluster state, certificates and the kubeconfig live', DEFAULT_DATA_DIR)
   .option('--port <port>', 'API server port', (v) => Number(v), 6443)
   .option('--etcd-port <port>', 'etcd client port (peer port is the next one)', (v) => Number(v), 12379)
@@ -74,6 +76,40 @@ program.command('controllers')
     const { client } = await clientFor(globals(cmd));
     const controllers = await startControllers(client, jsonLog('controllers'));
     untilSignal(async () => { await controllers.stop(); client.close(); });
+  });
+
+program.command('scheduler')
+  .description('run the scheduler: places pending pods on nodes (profiles from a KubeSchedulerConfiguration-like file)')
+  .option('--config <file>', 'scheduler configuration (YAML/JSON): profiles, plugins, weights, percentageOfNodesToScore')
+  .option('--metrics-port <port>', 'serve /metrics and /healthz on 127.0.0.1:<port>', (v) => Number(v))
+  .action(async (opts: { config?: string; metricsPort?: number }, cmd: Command) => {
+    const { client } = await clientFor(globals(cmd));
+    const scheduler = await schedulerCommand(client, opts);
+    untilSignal(async () => { await scheduler.stop(); client.close(); });
+  });
+
+program.command('agent')
+  .description('run a node agent; with --sim, thousands of simulated (hollow) nodes in one process')
+  .option('--sim', 'simulate the container runtime (hollow nodes); the runc runtime is not available yet', false)
+  .option('--nodes <n>', 'hollow nodes to run', (v) => Number(v), 1)
+  .option('--zones <n>', 'zones zone-0.. given round-robin (0: no zone label)', (v) => Number(v), 0)
+  .option('--region <name>', 'topology.kubernetes.io/region of every node')
+  .option('--cpu <quantity>', 'cpu capacity per node', '4')
+  .option('--memory <quantity>', 'memory capacity per node', '16Gi')
+  .option('--ephemeral-storage <quantity>', 'ephemeral-storage capacity per node', '100Gi')
+  .option('--pods <n>', 'pod capacity per node', '110')
+  .option('--taint <key=value:Effect>', 'taint to register nodes with (repeatable)', collect, [])
+  .option('--taint-fraction <f>', 'share of the nodes (0..1, spread evenly) that get the taints (default 1)', (v) => Number(v))
+  .option('--label <key=value>', 'extra label for every node (repeatable)', collect, [])
+  .option('--start-delay-ms <ms>', 'delay before a bound pod is reported Running/Ready', (v) => Number(v), 0)
+  .option('--lease-interval-ms <ms>', 'node lease renewal interval', (v) => Number(v), 10_000)
+  .option('--name-prefix <prefix>', 'nodes are named hollow-<prefix>-00001...', 'node')
+  .option('--metrics-port <port>', 'serve /metrics and /healthz on 127.0.0.1:<port>', (v) => Number(v))
+  .action(async (opts: Omit<AgentArgs, 'agentVersion'>, cmd: Command) => {
+    const { client } = await clientFor(globals(cmd));
+    const agent = await agentCommand(client, { ...opts, agentVersion: `v${CAIRN_VERSION}` }, (line) => process.stderr.write(`${line}\n`));
+    untilSignal(async () => { await agent.stop(); client.close(); });
+    await agent.registered;
   });
 
 program.command('apply')

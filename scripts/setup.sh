@@ -7,6 +7,8 @@ command -v etcd >/dev/null 2>&1 || need+=(etcd-server)
 command -v etcdctl >/dev/null 2>&1 || need+=(etcd-client)
 command -v kubectl >/dev/null 2>&1 || need+=(kubernetes-client)
 command -v prometheus >/dev/null 2>&1 || need+=(prometheus)   # the tests scrape /metrics with the real Prometheus
+command -v runc >/dev/null 2>&1 || need+=(runc)   # the agent's OCI runtime
+dpkg-query -W -f='${Status}' busybox-static 2>/dev/null | grep -q 'ok installed' || need+=(busybox-static)   # static /bin/busybox: test container rootfs
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing Debian packages: ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive

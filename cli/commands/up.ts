@@ -8,6 +8,7 @@ import { startControllers } from '../../control/controllers/manager.js';
 import { ApiClient } from '../../control/client/client.js';
 import { renderKubeconfig } from '../../control/client/config.js';
 import { applyCommand } from './apply.js';
+import { schedulerCommand } from './scheduler.js';
 
 export interface UpArgs {
   dataDir: string;
@@ -35,6 +36,7 @@ export async function up(args: UpArgs, progress: (line: string) => void): Promis
   await etcd.start();
   let registry: RegistryServer | undefined;
   let controllers: { stop(): Promise<void> } | undefined;
+  let scheduler: { stop(): Promise<void> } | undefined;
   try {
     progress('preparing cluster certificates');
     const pki = await ensurePki(join(args.dataDir, 'pki'));
@@ -53,16 +55,20 @@ export async function up(args: UpArgs, progress: (line: string) => void): Promis
     const client = new ApiClient({ server, ca: pki.caCert, token: pki.adminToken });
     progress('starting controllers');
     controllers = await startControllers(client, jsonLog('controllers'));
+    progress('starting the scheduler');
+    scheduler = await schedulerCommand(client, {});
     if (firstStart && args.example) {
       progress(`applying the example app ${args.example}`);
       await applyCommand(client, [args.example], 'default', (line) => progress(`  ${line}`));
     }
     const running = registry;
     const runningControllers = controllers;
+    const runningScheduler = scheduler;
     return {
       kubeconfig,
       server,
       stop: async () => {
+        await runningScheduler.stop();
         await runningControllers.stop();
         client.close();
         await running.stop();
@@ -70,6 +76,7 @@ export async function up(args: UpArgs, progress: (line: string) => void): Promis
       },
     };
   } catch (err) {
+    await scheduler?.stop().catch(() => {});
     await controllers?.stop().catch(() => {});
     await registry?.stop().catch(() => {});
     await etcd.stop();

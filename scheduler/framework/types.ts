@@ -3,7 +3,9 @@
  * Filter, Score and their Pre- steps run synchronously inside one cycle, so the snapshot they read cannot
  * change under them; PostFilter (preemption), Permit waits and Bind are where the scheduler awaits the API.
  */
+import type { Pod } from '../../api/types/core.js';
 import type { CycleState } from './cycle-state.js';
+import type { Framework } from './framework.js';
 import type { NodeInfo } from './node-info.js';
 import type { PodInfo } from './pod-info.js';
 import type { Snapshot } from './snapshot.js';
@@ -50,6 +52,8 @@ export interface FilterPlugin extends Plugin {
 export interface PostFilterResult {
   status: Status;
   nominatedNodeName?: string;
+  /** Pods evicted to make room (preemption). */
+  victims?: number;
 }
 
 /** Runs when no node passed Filter: `statuses` says why each node was rejected. */
@@ -100,9 +104,33 @@ export class PluginArgsError extends Error {
   }
 }
 
+/** The scheduler's writes through the API, behind an interface so plugins stay testable. */
+export interface SchedulerApi {
+  /** Binds through the pod's `binding` subresource. */
+  bind(pod: Pod, nodeName: string): Promise<void>;
+  /** Marks the victim with a DisruptionTarget condition and an Event, then deletes it gracefully. */
+  evict(victim: Pod, preemptor: Pod, nodeName: string): Promise<void>;
+  /** Sets (or with undefined clears) `status.nominatedNodeName`. */
+  nominate(pod: Pod, nodeName: string | undefined): Promise<void>;
+}
+
+/** Pods that preemption promised a node to, which later cycles must count as already there. */
+export interface Nominator {
+  nominate(pod: PodInfo, nodeName: string): void;
+  forget(key: string): void;
+  /** Pods nominated to the node with priority at least `atLeast`, other than `except`. */
+  nominatedTo(nodeName: string, atLeast: number, except: string): readonly PodInfo[];
+  /** Pods nominated to the node with lower priority than `priority`: a preemptor displaces them. */
+  lowerPriorityOn(nodeName: string, priority: number): PodInfo[];
+}
+
 /** What plugins may use beyond the pod and node they are handed. */
 export interface FrameworkHandle {
   snapshot(): Snapshot;
+  /** The profile's framework (for preemption's dry runs); available once every plugin is built. */
+  framework(): Framework;
+  api: SchedulerApi;
+  nominator: Nominator;
 }
 
 /** Builds a plugin from its `pluginConfig` args (validated; throws PluginArgsError). */

@@ -1,0 +1,94 @@
+/**
+ * Writes a container's stdout/stderr in the CRI log format the kubelet reads
+ * (`<RFC3339Nano> <stdout|stderr> <F|P> <text>\n`), rotating by size: when the next entry would pass
+ * `maxBytes`, `log` becomes `log.1` (older ones shift up), keeping `maxFiles` files in all.
+ * Writes are synchronous: the writer runs in a per-container supervisor with nothing else to do, and it
+ * keeps the two streams' entries in arrival order.
+ */
+import { closeSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+
+export type LogStream = 'stdout' | 'stderr';
+
+/** containerd's default max_container_log_line_size: longer lines are split into P(artial) entries. */
+export const MAX_LINE_BYTES = 16 * 1024;
+
+export interface CriLogOptions {
+  maxBytes: number;
+  /** Files kept including the live one (the kubelet's containerLogMaxFiles); at least 2. */
+  maxFiles: number;
+  /** Injected for tests; nanoseconds since the epoch. */
+  nowNs?: () => bigint;
+}
+
+/** Wall clock with the sub-millisecond part performance.now() offers. */
+function wallClockNs(): bigint {
+  return BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6));
+}
+
+/** containerd's fixed-width timestamp `2006-01-02T15:04:05.000000000Z`. */
+export function formatTimestamp(ns: bigint): string {
+  const seconds = new Date(Number(ns / 1_000_000_000n) * 1000).toISOString().slice(0, 19);
+  return `${seconds}.${(ns % 1_000_000_000n).toString().padStart(9, '0')}Z`;
+}
+
+export function rotatedPath(path: string, index: number): string {
+  return `${path}.${index}`;
+}
+
+export class CriLogWriter {
+  private fd: number;
+  private size: number;
+  private readonly pending: Record<LogStream, Buffer> = { stdout: Buffer.alloc(0), stderr: Buffer.alloc(0) };
+  private readonly nowNs: () => bigint;
+
+  constructor(private readonly path: string, private readonly options: CriLogOptions) {
+    this.fd = openSync(path, 'a');
+    this.size = statSync(path).size;
+    this.nowNs = options.nowNs ?? wallClockNs;
+  }
+
+  /** Appends output; complete lines are written at once, a trailing partial line waits for more. */
+  write(stream: LogStream, chunk: Buffer): void {
+    let buffer = Buffer.concat([this.pending[stream], chunk]);
+    for (;;) {
+      const newline = buffer.indexOf(0x0a);
+      if (newline >= 0 && newline <= MAX_LINE_BYTES) {
+        this.entry(stream, 'F', buffer.subarray(0, newline));
+        buffer = buffer.subarray(newline + 1);
+      } else if (buffer.length > MAX_LINE_BYTES) {
+        this.entry(stream, 'P', buffer.subarray(0, MAX_LINE_BYTES));
+        buffer = buffer.subarray(MAX_LINE_BYTES);
+      } else break;
+    }
+    this.pending[stream] = buffer;
+  }
+
+  /** The stream ended: its unterminated last line is written as a full one. */
+  end(stream: LogStream): void {
+    if (this.pending[stream].length) this.entry(stream, 'F', this.pending[stream]);
+    this.pending[stream] = Buffer.alloc(0);
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
+
+  private entry(stream: LogStream, tag: 'F' | 'P', text: Buffer): void {
+    const line = Buffer.concat([Buffer.from(`${formatTimestamp(this.nowNs())} ${stream} ${tag} `), text, Buffer.from('\n')]);
+    if (this.size > 0 && this.size + line.length > this.options.maxBytes) this.rotate();
+    writeSync(this.fd, line);
+    this.size += line.length;
+  }
+
+  private rotate(): void {
+    closeSync(this.fd);
+    const keep = Math.max(1, this.options.maxFiles - 1);
+    rmSync(rotatedPath(this.path, keep), { force: true });
+    for (let i = keep - 1; i >= 1; i--) {
+      try { renameSync(rotatedPath(this.path, i), rotatedPath(this.path, i + 1)); } catch { /* not rotated that far yet */ }
+    }
+    renameSync(this.path, rotatedPath(this.path, 1));
+    this.fd = openSync(this.path, 'a');
+    this.size = 0;
+  }
+}

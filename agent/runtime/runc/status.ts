@@ -1,0 +1,74 @@
+/** Turns what is on disk and what runc reports into a ContainerStatus: pure, so each case is table-tested. */
+import { ExitReason, type ContainerStatus } from '../runtime.js';
+import type { ContainerMeta, ExitRecord, SupervisorRecord } from './layout.js';
+
+/** One entry of `runc state` / `runc list --format json`. */
+export interface RuncState {
+  id: string;
+  pid: number;
+  status: 'creating' | 'created' | 'running' | 'paused' | 'stopped';
+  created: string;
+}
+
+export interface ObservedContainer {
+  meta: ContainerMeta;
+  supervisor?: SupervisorRecord;
+  supervisorAlive: boolean;
+  exit?: ExitRecord;
+  runc?: RuncState;
+}
+
+/** containerd reports a process that never ran with exit code 128. */
+export const START_ERROR_EXIT_CODE = 128;
+/** What the kubelet reports for a container whose end it could not observe. */
+export const UNKNOWN_EXIT_CODE = 137;
+
+function exitReason(exit: ExitRecord): ExitReason {
+  if (exit.startError !== undefined) return ExitReason.StartError;
+  // Like containerd: any OOM kill inside the container marks it, even when its main process survived it.
+  if (exit.oomKilled) return ExitReason.OOMKilled;
+  return exit.exitCode === 0 ? ExitReason.Completed : ExitReason.Error;
+}
+
+export function composeStatus({ meta, supervisor, supervisorAlive, exit, runc }: ObservedContainer): ContainerStatus {
+  const { config } = meta;
+  const base: ContainerStatus = {
+    id: config.id,
+    podId: config.podId,
+    name: config.name,
+    attempt: config.attempt,
+    labels: config.labels ?? {},
+    state: 'created',
+    createdAt: meta.createdAt,
+    logPath: meta.logPath,
+  };
+  if (exit) {
+    const reason = exitReason(exit);
+    return {
+      ...base,
+      state: 'exited',
+      startedAt: exit.startedAt,
+      finishedAt: exit.finishedAt,
+      exitCode: reason === ExitReason.StartError ? START_ERROR_EXIT_CODE : exit.exitCode,
+      reason,
+      ...(exit.startError !== undefined ? { message: exit.startError } : {}),
+    };
+  }
+  if (!supervisor) return base;
+  if (runc && (runc.status === 'running' || runc.status === 'paused')) {
+    return { ...base, state: 'running', startedAt: runc.created, pid: runc.pid };
+  }
+  if (supervisorAlive) {
+    // Starting (runc has not started the process yet), or stopped with the exit record about to be written.
+    return runc?.status === 'stopped' ? { ...base, state: 'running', startedAt: runc.created } : base;
+  }
+  return {
+    ...base,
+    state: 'exited',
+    ...(runc ? { startedAt: runc.created } : {}),
+    finishedAt: supervisor.launchedAt,
+    exitCode: UNKNOWN_EXIT_CODE,
+    reason: ExitReason.Unknown,
+    message: 'the container supervisor ended without recording an exit',
+  };
+}

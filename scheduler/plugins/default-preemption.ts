@@ -1,0 +1,165 @@
+/**
+ * DefaultPreemption (PostFilter): when no node fits a pod, find the node where evicting the fewest,
+ * lowest-priority pods makes it fit, evict them, and nominate the node for the pod. The dry run removes every
+ * lower-priority pod, checks the pod fits, then adds pods back highest priority first, keeping each one that
+ * still leaves room: what remains removed are the victims. PodDisruptionBudgets do not exist in Cairn yet;
+ * when they do, candidates violating fewer budgets win first, as in kube-scheduler.
+ */
+import type { CycleState } from '../framework/cycle-state.js';
+import type { Framework } from '../framework/framework.js';
+import type { NodeInfo } from '../framework/node-info.js';
+import type { PodInfo } from '../framework/pod-info.js';
+import { reasonHistogram } from '../framework/fit-error.js';
+import { Status } from '../framework/status.js';
+import type { FrameworkHandle, PluginFactory, PostFilterPlugin, PostFilterResult } from '../framework/types.js';
+import { PluginArgsError } from '../framework/types.js';
+
+export const DEFAULT_PREEMPTION = 'DefaultPreemption';
+export const REASON_NO_VICTIMS = 'No preemption victims found for incoming pod';
+export const REASON_NOT_HELPFUL = 'Preemption is not helpful for scheduling';
+
+export interface Candidate {
+  node: string;
+  victims: PodInfo[];
+}
+
+interface PreemptionArgs {
+  /** Dry-run at least this share of the nodes (and at least minCandidateNodesAbsolute) before choosing. */
+  minCandidateNodesPercentage: number;
+  minCandidateNodesAbsolute: number;
+}
+
+function parseArgs(args: Record<string, unknown> | undefined): PreemptionArgs {
+  const pct = args?.minCandidateNodesPercentage ?? 10;
+  const abs = args?.minCandidateNodesAbsolute ?? 100;
+  if (typeof pct !== 'number' || !Number.isInteger(pct) || pct < 0 || pct > 100) {
+    throw new PluginArgsError(DEFAULT_PREEMPTION, 'minCandidateNodesPercentage', `must be an integer from 0 to 100, not ${JSON.stringify(pct)}`);
+  }
+  if (typeof abs !== 'number' || !Number.isInteger(abs) || abs < 0) {
+    throw new PluginArgsError(DEFAULT_PREEMPTION, 'minCandidateNodesAbsolute', `must be a non-negative integer, not ${JSON.stringify(abs)}`);
+  }
+  if (pct === 0 && abs === 0) throw new PluginArgsError(DEFAULT_PREEMPTION, 'minCandidateNodesPercentage', 'and minCandidateNodesAbsolute cannot both be 0');
+  return { minCandidateNodesPercentage: pct, minCandidateNodesAbsolute: abs };
+}
+
+/**
+ * The victims on one node, or undefined when even removing every lower-priority pod would not make room.
+ * Works on copies: the real NodeInfo and CycleState are untouched.
+ */
+export function selectVictimsOnNode(fwk: Framework, state: CycleState, pod: PodInfo, node: NodeInfo): PodInfo[] | undefined {
+  const lower = [...node.pods.values()].filter((p) => p.priority < pod.priority);
+  if (lower.length === 0) return undefined;
+  const trial = node.clone();
+  const trialState = state.clone();
+  const preFilters = fwk.plugins.preFilter.filter((p) => !state.skipFilter.has(p.name));
+  const remove = (p: PodInfo): void => {
+    trial.removePod(p.key);
+    for (const pf of preFilters) pf.removePod?.(trialState, pod, p, trial);
+  };
+  const add = (p: PodInfo): void => {
+    trial.addPod(p);
+    for (const pf of preFilters) pf.addPod?.(trialState, pod, p, trial);
+  };
+  for (const p of lower) remove(p);
+  if (fwk.runFilter(trialState, pod, trial)) return undefined;
+  // Reprieve the most important pods first: higher priority, then the longest running.
+  lower.sort((a, b) => b.priority - a.priority || a.createdAt - b.createdAt);
+  const victims: PodInfo[] = [];
+  for (const p of lower) {
+    add(p);
+    if (fwk.runFilter(trialState, pod, trial)) {
+      remove(p);
+      victims.push(p);
+    }
+  }
+  return victims;
+}
+
+/** kube-scheduler's pickOneNodeForPreemption order: lowest top victim priority, lowest sum, fewest victims, newest top victim. */
+export function pickCandidate(candidates: Candidate[]): Candidate | undefined {
+  const key = (c: Candidate): number[] => {
+    const top = Math.max(...c.victims.map((v) => v.priority));
+    const sum = c.victims.reduce((s, v) => s + v.priority, 0);
+    const newestTop = Math.max(...c.victims.filter((v) => v.priority === top).map((v) => v.createdAt));
+    return [top, sum, c.victims.length, -newestTop];
+  };
+  const lexLess = (a: number[], b: number[]): boolean => {
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! < b[i]!;
+    return false;
+  };
+  let best: { c: Candidate; k: number[] } | undefined;
+  for (const c of candidates) {
+    const k = key(c);
+    if (!best || lexLess(k, best.k)) best = { c, k };
+  }
+  return best?.c;
+}
+
+export class DefaultPreemption implements PostFilterPlugin {
+  readonly name = DEFAULT_PREEMPTION;
+  private offset = 0;
+
+  constructor(private readonly args: PreemptionArgs, private readonly handle: FrameworkHandle) {}
+
+  async postFilter(state: CycleState, pod: PodInfo, rejected: ReadonlyMap<string, Status>): Promise<PostFilterResult> {
+    const snapshot = this.handle.snapshot();
+    if (pod.pod.spec.preemptionPolicy === 'Never') return { status: Status.unschedulable('not eligible due to preemptionPolicy=Never.') };
+    const nominated = pod.pod.status?.nominatedNodeName;
+    if (nominated && this.victimsStillTerminating(snapshot.get(nominated), pod)) {
+      return { status: Status.unschedulable('not eligible due to a terminating pod on the nominated node.') };
+    }
+    const { candidates, verdicts } = this.findCandidates(state, pod, rejected);
+    const best = pickCandidate(candidates);
+    if (!best) {
+      return { status: Status.unschedulable(`preemption: 0/${snapshot.nodes.length} nodes are available: ${reasonHistogram(verdicts)}.`) };
+    }
+    await this.execute(pod, best);
+    return { status: Status.unschedulable(`preempting ${best.victims.length} pod(s) on node ${best.node}`), nominatedNodeName: best.node, victims: best.victims.length };
+  }
+
+  private victimsStillTerminating(node: NodeInfo | undefined, pod: PodInfo): boolean {
+    if (!node) return false;
+    for (const p of node.pods.values()) if (p.priority < pod.priority && p.pod.metadata.deletionTimestamp) return true;
+    return false;
+  }
+
+  /** Dry-runs nodes rejected as Unschedulable (not Unresolvable), from a rotating offset, until enough candidates. */
+  private findCandidates(state: CycleState, pod: PodInfo, rejected: ReadonlyMap<string, Status>): { candidates: Candidate[]; verdicts: Status[] } {
+    const snapshot = this.handle.snapshot();
+    const fwk = this.handle.framework();
+    const nodes = snapshot.nodes;
+    const want = Math.min(nodes.length, Math.max(this.args.minCandidateNodesAbsolute, Math.floor((nodes.length * this.args.minCandidateNodesPercentage) / 100)));
+    const candidates: Candidate[] = [];
+    const verdicts: Status[] = [];
+    const notHelpful = Status.unschedulable(REASON_NOT_HELPFUL);
+    const noVictims = Status.unschedulable(REASON_NO_VICTIMS);
+    const start = nodes.length ? this.offset % nodes.length : 0;
+    let i = 0;
+    for (; i < nodes.length && candidates.length < want; i++) {
+      const node = nodes[(start + i) % nodes.length]!;
+      if (rejected.get(node.name)?.code !== 'Unschedulable') {
+        verdicts.push(notHelpful);
+        continue;
+      }
+      const victims = selectVictimsOnNode(fwk, state, pod, node);
+      if (victims?.length) candidates.push({ node: node.name, victims });
+      else verdicts.push(noVictims);
+    }
+    this.offset = (start + i) % Math.max(1, nodes.length);
+    return { candidates, verdicts };
+  }
+
+  private async execute(pod: PodInfo, c: Candidate): Promise<void> {
+    const { api, nominator } = this.handle;
+    nominator.nominate(pod, c.node);
+    await api.nominate(pod.pod, c.node);
+    await Promise.all(c.victims.map((v) => api.evict(v.pod, pod.pod, c.node)));
+    // Lower-priority pods nominated to this node lose the nomination: they would not fit after this pod.
+    for (const other of nominator.lowerPriorityOn(c.node, pod.priority)) {
+      nominator.forget(other.key);
+      await api.nominate(other.pod, undefined);
+    }
+  }
+}
+
+export const defaultPreemptionFactory: PluginFactory = (args, handle) => new DefaultPreemption(parseArgs(args), handle);
