@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { ApiError } from '../api/errors.js';
+import type { ApiClient } from '../control/client/client.js';
 import { CAIRN_VERSION, jsonLog } from '../control/registry/server.js';
 import { startControllers } from '../control/controllers/manager.js';
 import { DEFAULT_DATA_DIR, clientFor, type GlobalOptions } from './context.js';
@@ -106,9 +107,9 @@ program.command('agent')
   .option('--name-prefix <prefix>', 'nodes are named hollow-<prefix>-00001...', 'node')
   .option('--metrics-port <port>', 'serve /metrics and /healthz on 127.0.0.1:<port>', (v) => Number(v))
   .action(async (opts: Omit<AgentArgs, 'agentVersion'>, cmd: Command) => {
-    const { client } = await clientFor(globals(cmd));
-    const agent = await agentCommand(client, { ...opts, agentVersion: `v${CAIRN_VERSION}` }, (line) => process.stderr.write(`${line}\n`));
-    untilSignal(async () => { await agent.stop(); client.close(); });
+    const connect = async (): Promise<ApiClient> => (await clientFor(globals(cmd))).client;
+    const agent = await agentCommand({ ...opts, agentVersion: `v${CAIRN_VERSION}` }, connect, (line) => process.stderr.write(`${line}\n`));
+    untilSignal(agent.stop);
     await agent.registered;
   });
 

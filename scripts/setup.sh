@@ -7,6 +7,7 @@ command -v etcd >/dev/null 2>&1 || need+=(etcd-server)
 command -v etcdctl >/dev/null 2>&1 || need+=(etcd-client)
 command -v kubectl >/dev/null 2>&1 || need+=(kubernetes-client)
 command -v prometheus >/dev/null 2>&1 || need+=(prometheus)   # the tests scrape /metrics with the real Prometheus
+command -v docker-registry >/dev/null 2>&1 || need+=(docker-registry)   # the image tests pull from a real OCI registry
 command -v runc >/dev/null 2>&1 || need+=(runc)   # the agent's OCI runtime
 dpkg-query -W -f='${Status}' busybox-static 2>/dev/null | grep -q 'ok installed' || need+=(busybox-static)   # static /bin/busybox: test container rootfs
 if [ ${#need[@]} -gt 0 ]; then
@@ -15,8 +16,8 @@ if [ ${#need[@]} -gt 0 ]; then
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
-# The Debian packages may start system etcd/prometheus services; Cairn and its tests run their own.
-for svc in etcd prometheus; do
+# The Debian packages may start system etcd/prometheus/registry services; Cairn and its tests run their own.
+for svc in etcd prometheus docker-registry; do
   if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet "$svc" 2>/dev/null; then systemctl stop "$svc" || true; fi
 done
 if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi

@@ -14,6 +14,7 @@ import { applyLayer } from './layer-unpack.js';
  *   tmp/                 in-progress writes; anything here after a crash is garbage
  * Every write lands in tmp/ and is renamed into place, so a crash never leaves a partial blob or rootfs
  * under its final name. Concurrent requests for the same blob or rootfs share one download/unpack.
+ * One process (the agent) owns a store: init() discards tmp/.
  */
 
 export interface LayerToApply {

@@ -122,8 +122,10 @@ export class RepositoryClient {
       authorization ? { ...req, headers: { ...req.headers, authorization } } : req;
     const res = await send(withAuth(this.authorizer.cached(this.registry, this.scope, this.credentials)), this.http);
     if (res.statusCode !== 401) return res;
+    const authorization = await this.authorizer.authorize(this.registry, header(res.headers, 'www-authenticate'), this.scope, this.credentials)
+      .catch((err: unknown) => { res.resume(); throw err; });
+    if (!authorization) return res;
     res.resume();
-    const authorization = await this.authorizer.authorize(this.registry, header(res.headers, 'www-authenticate'), this.scope, this.credentials);
     const retried = await send(withAuth(authorization), this.http);
     if (retried.statusCode === 401) this.authorizer.forget(this.registry, this.scope, this.credentials);
     return retried;

@@ -60,13 +60,18 @@ export class ImageRecords {
     return [...this.images.values()];
   }
 
-  /** Adds or replaces `record`, merging its names into what that image already had. */
+  /**
+   * Adds or updates `record`, merging its names and blobs into what that image already had (one config
+   * can arrive through several manifests, e.g. OCI and Docker forms of one image).
+   */
   put(record: ImageRecord): Promise<void> {
-    const names = new Set([...(this.images.get(record.id)?.names ?? []), ...record.names]);
+    const existing = this.images.get(record.id);
+    const names = new Set([...(existing?.names ?? []), ...record.names]);
     for (const other of this.images.values()) {
       if (other.id !== record.id) other.names = other.names.filter((n) => !names.has(n));
     }
-    this.images.set(record.id, { ...record, names: [...names] });
+    const blobs = new Set([...(existing?.blobs ?? []), ...record.blobs]);
+    this.images.set(record.id, { ...record, names: [...names], blobs: [...blobs] });
     return this.save();
   }
 

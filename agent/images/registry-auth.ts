@@ -52,12 +52,16 @@ export class RegistryAuthorizer {
     return entry && entry.expiresAt > this.now() ? entry.authorization : undefined;
   }
 
-  /** The Authorization header answering `challengeHeader`; throws (a RegistryError if the token server refused). */
-  async authorize(registry: string, challengeHeader: string | undefined, scope: string, credentials?: RegistryCredentials): Promise<string> {
+  /**
+   * The Authorization header answering `challengeHeader`, or undefined when there is nothing to answer
+   * with (Basic without credentials: the registry's own 401 is the best explanation). Throws when the
+   * token server refuses (a RegistryError) or the challenge is not understood.
+   */
+  async authorize(registry: string, challengeHeader: string | undefined, scope: string, credentials?: RegistryCredentials): Promise<string | undefined> {
     const challenge = challengeHeader ? parseChallenge(challengeHeader) : undefined;
     let answer: CachedAuthorization;
     if (challenge?.scheme === 'basic') {
-      if (!credentials) throw new Error(`registry ${registry} requires credentials (Basic auth) and none were given`);
+      if (!credentials) return undefined;
       answer = { authorization: basic(credentials), expiresAt: Infinity };
     } else if (challenge?.scheme === 'bearer' && challenge.params.realm) {
       answer = await this.fetchToken(challenge.params.realm, challenge.params.service, challenge.params.scope ?? scope, credentials);

@@ -55,8 +55,8 @@ export class NodeLeases {
   private readonly known = new Map<string, { owner?: { uid: string }; lease?: Lease }>();
   private readonly scheduler: SpreadScheduler<string>;
   private readonly now: () => Date;
-  renewals = 0;
-  failures = 0;
+  /** Renewals written (first creations included), and renewals that failed after their retries. */
+  readonly stats = { renewals: 0, failures: 0 };
 
   constructor(client: ApiClient, opts: NodeLeasesOptions = {}) {
     this.leases = client.resource<Lease>('leases');
@@ -66,7 +66,7 @@ export class NodeLeases {
       concurrency: opts.concurrency ?? 32,
       run: (node) => this.renew(node),
       onError: (node, err) => {
-        this.failures++;
+        this.stats.failures++;
         opts.onError?.(node, err);
       },
     });
@@ -113,6 +113,6 @@ export class NodeLeases {
         throw err;
       }
     }, { attempts: 3, baseMs: 200, retryable: (err) => isTransient(err) || isNotFound(err) });
-    this.renewals++;
+    this.stats.renewals++;
   }
 }

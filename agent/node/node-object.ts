@@ -11,9 +11,6 @@ export const LABEL_REGION = 'topology.kubernetes.io/region';
 /** The labels the agent owns: set again on every registration, like the kubelet's default labels. Others belong to admins. */
 export const AGENT_OWNED_LABELS = [LABEL_HOSTNAME, LABEL_OS, LABEL_ARCH, LABEL_ZONE, LABEL_REGION] as const;
 
-/** The condition types the agent reports; conditions of other types belong to other components and are kept. */
-export const AGENT_CONDITION_TYPES = ['MemoryPressure', 'DiskPressure', 'PIDPressure', 'Ready'] as const;
-
 /** The kubelet's reasons, so tools that match on them (kubectl describe, alerts) read Cairn nodes unchanged. */
 export const NodeReason = {
   Ready: 'KubeletReady',

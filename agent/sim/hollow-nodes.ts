@@ -89,8 +89,8 @@ export class HollowNodes {
       podStatusWrites: p.statusWrites,
       podDeletionsConfirmed: p.deletionsConfirmed,
       podErrors: p.errors,
-      leaseRenewals: this.leases.renewals,
-      leaseFailures: this.leases.failures,
+      leaseRenewals: this.leases.stats.renewals,
+      leaseFailures: this.leases.stats.failures,
     };
   }
 

@@ -6,17 +6,10 @@
  *
  *   node dist/bench/api/run.js [--seconds 30] [--concurrency 64] [--watches 1000] [--list-pods 150000]
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { Agent, request } from 'node:https';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { EmbeddedEtcd } from '../../control/etcd/embedded-etcd.js';
-import { ensurePki } from '../../control/pki/certificates.js';
-import { freePort } from '../../test/harness/ports.js';
+import { call, drive, startBenchCluster } from '../lib/bench-cluster.js';
 import { rssMiB, Samples } from '../lib/stats.js';
 
 const { values: args } = parseArgs({
@@ -37,29 +30,6 @@ const NAMESPACES = Number(args.namespaces);
 const PODS_PER_NS = Number(args['pods-per-namespace']);
 const LIST_PODS = Number(args['list-pods']);
 const LIST_ITERATIONS = Number(args['list-iterations']);
-const CAIRN = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
-
-interface Endpoint { base: string; token: string; agent: Agent }
-
-function call(ep: Endpoint, method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<{ status: number; bytes: number; body: string }> {
-  const payload = body === undefined ? undefined : JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const req = request(`${ep.base}${path}`, {
-      method, agent: ep.agent,
-      headers: { Authorization: `Bearer ${ep.token}`, Accept: 'application/json', ...(payload ? { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(payload) } : {}) },
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks);
-        resolve({ status: res.statusCode ?? 0, bytes: text.length, body: res.statusCode && res.statusCode >= 300 ? text.toString() : '' });
-      });
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
 
 const pod = (ns: string, name: string, i: number): object => ({
   apiVersion: 'v1', kind: 'Pod',
@@ -67,37 +37,10 @@ const pod = (ns: string, name: string, i: number): object => ({
   spec: { containers: [{ name: 'c', image: 'busybox:1.36', resources: { requests: { cpu: '100m', memory: '64Mi' } } }], nodeName: `node-${i % 50}` },
 });
 
-async function startRegistry(dir: string, etcd: string): Promise<{ child: ChildProcess; ep: Endpoint }> {
-  const pki = await ensurePki(join(dir, 'pki'));
-  await writeFile(join(dir, 'tokens'), pki.adminToken + '\n');
-  const port = await freePort();
-  // BENCH_REGISTRY_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the registry process.
-  const nodeArgs = process.env.BENCH_REGISTRY_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const child = spawn('node', [...nodeArgs, CAIRN, 'registry', '--etcd-servers', etcd, '--port', String(port),
-    '--tls-cert-file', join(dir, 'pki', 'server.crt'), '--tls-key-file', join(dir, 'pki', 'server.key'), '--token-file', join(dir, 'tokens')],
-  { stdio: ['ignore', 'ignore', 'pipe'] });
-  child.stderr!.on('data', () => {});
-  const ep: Endpoint = { base: `https://127.0.0.1:${port}`, token: pki.adminToken, agent: new Agent({ keepAlive: true, ca: pki.caCert, maxSockets: CONCURRENCY }) };
-  for (let i = 0; i < 100; i++) {
-    try { if ((await call(ep, 'GET', '/readyz')).status === 200) return { child, ep }; } catch { /* not yet listening */ }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('registry did not become ready');
-}
-
-/** Runs `op` from `concurrency` workers until `deadline`. */
-async function drive(concurrency: number, until: () => boolean, op: (worker: number, i: number) => Promise<void>): Promise<void> {
-  let i = 0;
-  await Promise.all(Array.from({ length: concurrency }, async (_, w) => {
-    while (!until()) await op(w, i++);
-  }));
-}
-
 async function main(): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'cairn-bench-'));
-  const etcd = new EmbeddedEtcd({ dataDir: join(dir, 'etcd'), clientPort: await freePort(), peerPort: await freePort() });
-  await etcd.start();
-  const { child, ep } = await startRegistry(dir, etcd.endpoint);
+  const cluster = await startBenchCluster(CONCURRENCY);
+  const { ep } = cluster;
+  const child = cluster.daemons[0]!.child;
   const log = (line: string): void => { process.stdout.write(line + '\n'); };
   try {
     log(`# Cairn API benchmark: ${SECONDS}s mixed load, concurrency ${CONCURRENCY}, ${WATCHES} watches, ${NAMESPACES}x${PODS_PER_NS} pods`);
@@ -113,7 +56,7 @@ async function main(): Promise<void> {
     log(`seeded ${NAMESPACES * PODS_PER_NS} pods; registry RSS ${rssMiB(child.pid!).toFixed(0)} MiB`);
 
     // 1,000 open watches on their own connections, spread over the namespaces, counting delivered events.
-    const watchAgent = new Agent({ keepAlive: true, ca: (ep.agent.options as { ca?: string }).ca, maxSockets: WATCHES + 10 });
+    const watchAgent = new Agent({ keepAlive: true, ca: ep.ca, maxSockets: WATCHES + 10 });
     let watchEvents = 0;
     const watchRequests: ReturnType<typeof request>[] = [];
     await Promise.all(Array.from({ length: WATCHES }, (_, i) => new Promise<void>((resolve, reject) => {
@@ -204,11 +147,7 @@ async function main(): Promise<void> {
       log(`registry RSS after lists: ${rssMiB(child.pid!).toFixed(0)} MiB`);
     }
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
-    ep.agent.destroy();
-    await etcd.stop();
-    await rm(dir, { recursive: true, force: true });
+    await cluster.stop();
   }
 }
 

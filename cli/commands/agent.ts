@@ -3,7 +3,7 @@ import { parseQuantity } from '../../api/quantity.js';
 import type { Taint } from '../../api/types/core.js';
 import { TAINT_EFFECTS } from '../../api/kinds/tolerations.js';
 import { serveMetrics } from '../../agent/metrics-server.js';
-import { HollowNodes } from '../../agent/sim/hollow-nodes.js';
+import { HollowNodes, type HollowNodesConfig } from '../../agent/sim/hollow-nodes.js';
 import { hollowMetrics } from '../../agent/sim/hollow-metrics.js';
 
 export interface AgentArgs {
@@ -88,13 +88,14 @@ function throttled(write: (line: string) => void, everyMs = 1000): (msg: string,
 }
 
 /**
- * `cairn agent --sim`: runs `nodes` hollow nodes in this process. Returns as soon as they start registering,
- * so a signal can stop them at any point; progress and a periodic summary go to `progress`.
+ * `cairn agent --sim`: runs `nodes` hollow nodes in this process. Checks the arguments before connecting;
+ * returns as soon as the nodes start registering, so a signal can stop them at any point (`stop` also closes
+ * the client). Progress and a periodic summary go to `progress`.
  */
-export async function agentCommand(client: ApiClient, args: AgentArgs, progress: (line: string) => void): Promise<RunningAgent> {
+export async function agentCommand(args: AgentArgs, connect: () => Promise<ApiClient>, progress: (line: string) => void): Promise<RunningAgent> {
   checkArgs(args);
   const taints = args.taint.map(parseTaint);
-  const fleet = new HollowNodes(client, {
+  const config: HollowNodesConfig = {
     nodes: args.nodes,
     namePrefix: args.namePrefix,
     zones: args.zones,
@@ -111,7 +112,9 @@ export async function agentCommand(client: ApiClient, args: AgentArgs, progress:
     startDelayMs: args.startDelayMs,
     leaseIntervalMs: args.leaseIntervalMs,
     agentVersion: args.agentVersion,
-  }, {
+  };
+  const client = await connect();
+  const fleet = new HollowNodes(client, config, {
     onRegistered: (done, total) => {
       const step = Math.max(1, Math.min(1000, Math.ceil(total / 5)));
       if (done % step === 0 || done === total) progress(`registered ${done}/${total} nodes`);
@@ -127,6 +130,7 @@ export async function agentCommand(client: ApiClient, args: AgentArgs, progress:
     clearInterval(reporter);
     await fleet.stop();
     await metrics?.close();
+    client.close();
   };
   const started = Date.now();
   const registered = fleet.start().then(() => {

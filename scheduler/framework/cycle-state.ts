@@ -1,3 +1,5 @@
+import type { FilterPlugin } from './types.js';
+
 /** Data plugins share within one scheduling cycle for one pod (PreFilter computes, Filter/Score read). */
 export interface Clonable {
   clone(): Clonable;
@@ -12,6 +14,8 @@ export class CycleState {
   /** Filter/Score plugins whose PreFilter/PreScore returned Skip for this pod. */
   readonly skipFilter = new Set<string>();
   readonly skipScore = new Set<string>();
+  /** Filter plugins left after PreFilter's skips; the framework fills it on first use. */
+  activeFilters: FilterPlugin[] | undefined;
 
   read<T>(key: string): T | undefined {
     return this.data.get(key) as T | undefined;
@@ -30,6 +34,7 @@ export class CycleState {
     for (const [k, v] of this.data) copy.data.set(k, isClonable(v) ? v.clone() : v);
     for (const s of this.skipFilter) copy.skipFilter.add(s);
     for (const s of this.skipScore) copy.skipScore.add(s);
+    copy.activeFilters = this.activeFilters;
     return copy;
   }
 }

@@ -95,8 +95,10 @@ export class Framework {
   }
 
   runFilterPlugins(state: CycleState, pod: PodInfo, node: NodeInfo): MaybeStatus {
-    for (const p of this.plugins.filter) {
-      if (state.skipFilter.has(p.name)) continue;
+    // The plugins PreFilter did not skip, resolved once per cycle: this loop runs for thousands of nodes.
+    const active = (state.activeFilters ??= this.plugins.filter.filter((p) => !state.skipFilter.has(p.name)));
+    for (let i = 0; i < active.length; i++) {
+      const p = active[i]!;
       const s = p.filter(state, pod, node);
       if (s && !s.isSuccess()) {
         s.plugin = p.name;

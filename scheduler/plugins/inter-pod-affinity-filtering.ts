@@ -1,54 +1,27 @@
 /**
  * InterPodAffinity's PreFilter state and Filter rules, after kube-scheduler's interpodaffinity/filtering.go.
  *
- * Cost per cycle (N nodes, P pods, A pods with required anti-affinity, c = pods on nodes changed since the
- * last cycle with the same terms): kube-scheduler walks all P pods for the incoming pod's terms and all A
- * pods for existing anti-affinity, every cycle. Here per-node match counts are memoised (NodeMemo), so a
- * cycle is O(N + c) for the incoming pod's terms and O(nodes holding A + c) for existing pods' terms.
- * Filter is O(terms + distinct topology keys of existing anti-affinity) per node and allocates nothing.
+ * Cost per cycle (N nodes, P pods, A pods with required anti-affinity, c = pods on nodes changed since last
+ * seen): kube-scheduler walks all P pods for the incoming pod's terms and all A pods for existing
+ * anti-affinity, every cycle. Here per-node match counts of the incoming pod's terms are memoised (NodeMemo):
+ * O(N + c); existing anti-affinity comes from an incremental index (ExistingTermsIndex): O(nodes holding A
+ * + c + distinct anti-affinity terms + matching pairs). Filter is O(terms + distinct topology keys of
+ * matching existing terms) per node and allocates nothing.
  */
 import type { Clonable, CycleState } from '../framework/cycle-state.js';
 import type { NodeInfo } from '../framework/node-info.js';
 import type { PodInfo } from '../framework/pod-info.js';
 import type { Snapshot } from '../framework/snapshot.js';
 import { Status, type MaybeStatus } from '../framework/status.js';
-import { countMatchingAll, matchesAllTerms, resolvedTermMatches, resolveTerm, termMatchesIncoming, incomingPodKey, type ResolvedTerm } from './inter-pod-affinity-terms.js';
+import { matchCountTable, type AffinityCaches } from './inter-pod-affinity-caches.js';
+import { matchesAllTerms, resolvedTermMatches, resolveTerm, termMatchesIncoming, type ResolvedTerm } from './inter-pod-affinity-terms.js';
 import { TopologyCounts } from './inter-pod-affinity-topology-counts.js';
-import { NodeMemo, type NodeMemoTable } from './node-memo.js';
 
 export const ERR_REASON_EXISTING_ANTI_AFFINITY_RULES_NOT_MATCH = "node(s) didn't satisfy existing pods anti-affinity rules";
 export const ERR_REASON_AFFINITY_RULES_NOT_MATCH = "node(s) didn't match pod affinity rules";
 export const ERR_REASON_ANTI_AFFINITY_RULES_NOT_MATCH = "node(s) didn't match pod anti-affinity rules";
 
 export const PRE_FILTER_STATE_KEY = 'PreFilterInterPodAffinity';
-
-/** One existing pod term's pull on a topology pair (the pair taken from the node the pod runs on). */
-export interface PairDelta {
-  topologyKey: string;
-  value: string;
-  delta: number;
-}
-export const NO_DELTAS: readonly PairDelta[] = [];
-
-/** Memoised per-node results, kept by one plugin instance across cycles (keys omit its fixed args). */
-export interface AffinityMemos {
-  /** Pods on a node matching a set of (resolved) terms, keyed by the terms' matchKeys. */
-  counts: NodeMemo<number>;
-  /** Existing pods' required anti-affinity terms matching an incoming pod, keyed by incomingPodKey. */
-  existingAntiAffinity: NodeMemo<readonly PairDelta[]>;
-  /** Existing pods' scoring terms (hard affinity weight, preferred terms) matching an incoming pod, by incomingPodKey. */
-  existingPreferences: NodeMemo<readonly PairDelta[]>;
-}
-
-export function newAffinityMemos(): AffinityMemos {
-  return { counts: new NodeMemo(), existingAntiAffinity: new NodeMemo(), existingPreferences: new NodeMemo() };
-}
-
-/** A memo table counting pods that match every term in `terms` (order-insensitive key, so [t] shares with anti [t]). */
-export function matchCountTable(memos: AffinityMemos, terms: readonly ResolvedTerm[]): NodeMemoTable<number> {
-  const key = terms.map((t) => t.matchKey).sort().join(';');
-  return memos.counts.table(key, (node) => countMatchingAll(terms, node));
-}
 
 export class PreFilterState implements Clonable {
   constructor(
@@ -90,39 +63,14 @@ export class PreFilterState implements Clonable {
   }
 }
 
-/** The pairs each node adds because its pods' required anti-affinity terms match `pod`. */
-function existingAntiAffinityDeltas(pod: PodInfo, nsLabels: Record<string, string> | undefined) {
-  return (node: NodeInfo): readonly PairDelta[] => {
-    let out: PairDelta[] | undefined;
-    const labels = node.labels;
-    for (const existing of node.podsWithRequiredAntiAffinity) {
-      for (const t of existing.requiredAntiAffinity) {
-        const value = labels[t.topologyKey];
-        if (value !== undefined && termMatchesIncoming(t, pod, nsLabels)) (out ??= []).push({ topologyKey: t.topologyKey, value, delta: 1 });
-      }
-    }
-    return out ?? NO_DELTAS;
-  };
-}
-
-function existingAntiAffinityCounts(pod: PodInfo, nsLabels: Record<string, string> | undefined, snapshot: Snapshot, memos: AffinityMemos): TopologyCounts {
-  const counts = new TopologyCounts();
-  const nodes = snapshot.nodesWithRequiredAntiAffinityPods;
-  if (nodes.length === 0) return counts;
-  const table = memos.existingAntiAffinity.table(incomingPodKey(pod, nsLabels), existingAntiAffinityDeltas(pod, nsLabels));
-  for (const node of nodes) for (const d of table.get(node)) counts.add(d.topologyKey, d.value, d.delta);
-  table.trim(snapshot.nodes.length);
-  return counts;
-}
-
 /** Walks every node once, adding each node's memoised match counts for the incoming pod's required terms. */
 function incomingTermCounts(affinityTerms: readonly ResolvedTerm[], antiTerms: readonly ResolvedTerm[], snapshot: Snapshot,
-  memos: AffinityMemos): { affinity: TopologyCounts; anti: TopologyCounts } {
+  caches: AffinityCaches): { affinity: TopologyCounts; anti: TopologyCounts } {
   const affinity = new TopologyCounts();
   const anti = new TopologyCounts();
   if (affinityTerms.length + antiTerms.length === 0) return { affinity, anti };
-  const allTable = affinityTerms.length > 0 ? matchCountTable(memos, affinityTerms) : undefined;
-  const antiTables = antiTerms.map((t) => matchCountTable(memos, [t]));
+  const allTable = affinityTerms.length > 0 ? matchCountTable(caches, affinityTerms) : undefined;
+  const antiTables = antiTerms.map((t) => matchCountTable(caches, [t]));
   for (const node of snapshot.nodes) {
     const labels = node.labels;
     const n = allTable === undefined ? 0 : allTable.get(node);
@@ -138,18 +86,20 @@ function incomingTermCounts(affinityTerms: readonly ResolvedTerm[], antiTerms: r
 }
 
 /** Undefined when nothing can reject a node (no required terms, no existing anti-affinity toward the pod): Skip. */
-export function computePreFilterState(pod: PodInfo, snapshot: Snapshot, memos: AffinityMemos): PreFilterState | undefined {
+export function computePreFilterState(pod: PodInfo, snapshot: Snapshot, caches: AffinityCaches): PreFilterState | undefined {
   const nsLabels = snapshot.namespaceLabels(pod.namespace);
-  const existing = existingAntiAffinityCounts(pod, nsLabels, snapshot, memos);
+  const existing = new TopologyCounts();
+  caches.existingAntiAffinity.sync(snapshot.nodesWithRequiredAntiAffinityPods);
+  caches.existingAntiAffinity.collect(pod, nsLabels, existing);
   if (existing.isEmpty && pod.requiredAffinity.length === 0 && pod.requiredAntiAffinity.length === 0) return undefined;
   const affinityTerms = pod.requiredAffinity.map((t) => resolveTerm(t, snapshot));
   const antiTerms = pod.requiredAntiAffinity.map((t) => resolveTerm(t, snapshot));
-  const { affinity, anti } = incomingTermCounts(affinityTerms, antiTerms, snapshot, memos);
+  const { affinity, anti } = incomingTermCounts(affinityTerms, antiTerms, snapshot, caches);
   return new PreFilterState(pod, nsLabels, affinityTerms, antiTerms, existing, affinity, anti);
 }
 
 /** Every affinity term's pair on this node holds a matching pod, or the pod is the first of its group. */
-export function satisfiesPodAffinity(s: PreFilterState, node: NodeInfo): boolean {
+function satisfiesPodAffinity(s: PreFilterState, node: NodeInfo): boolean {
   const labels = node.labels;
   let podsExist = true;
   for (const t of s.affinityTerms) {
@@ -162,14 +112,14 @@ export function satisfiesPodAffinity(s: PreFilterState, node: NodeInfo): boolean
   return podsExist || (s.affinityCounts.isEmpty && s.matchesOwnAffinity);
 }
 
-export function satisfiesPodAntiAffinity(s: PreFilterState, node: NodeInfo): boolean {
+function satisfiesPodAntiAffinity(s: PreFilterState, node: NodeInfo): boolean {
   if (s.antiAffinityCounts.isEmpty) return true;
   const labels = node.labels;
   for (const t of s.antiAffinityTerms) if (s.antiAffinityCounts.forNode(labels, t.topologyKey) > 0) return false;
   return true;
 }
 
-export function satisfiesExistingPodsAntiAffinity(s: PreFilterState, node: NodeInfo): boolean {
+function satisfiesExistingPodsAntiAffinity(s: PreFilterState, node: NodeInfo): boolean {
   return s.existingAntiAffinityCounts.isEmpty || !s.existingAntiAffinityCounts.anyPositiveForNode(node.labels);
 }
 

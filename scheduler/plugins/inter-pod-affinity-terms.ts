@@ -57,15 +57,3 @@ export function termMatchesIncoming(t: AffinityTerm, pod: PodInfo, nsLabels: Rec
   const inNamespace = t.namespaces.has(pod.namespace) || (t.namespaceSelector !== undefined && t.namespaceSelector.matches(nsLabels));
   return inNamespace && t.selector.matches(pod.labels);
 }
-
-function labelsKey(labels: Record<string, string> | undefined): string {
-  return Object.entries(labels ?? {}).map(([k, v]) => `${k}=${v}`).sort().join(',');
-}
-
-/**
- * Everything existing pods' terms can see of the incoming pod (namespace, its labels, the namespace's labels):
- * the NodeMemo key for "which existing pods' terms match this pod".
- */
-export function incomingPodKey(pod: PodInfo, nsLabels: Record<string, string> | undefined): string {
-  return `${pod.namespace}|${labelsKey(pod.labels)}|${labelsKey(nsLabels)}`;
-}

@@ -7,32 +7,41 @@ import type { CycleState } from '../framework/cycle-state.js';
 import type { NodeInfo } from '../framework/node-info.js';
 import type { PodInfo } from '../framework/pod-info.js';
 import type { Snapshot } from '../framework/snapshot.js';
-import { PluginArgsError } from '../framework/types.js';
 import { Status, type MaybeStatus } from '../framework/status.js';
-import type {
-  ClusterEvent, FilterPlugin, FrameworkHandle, NodeScore, PluginFactory, PreFilterPlugin, PreScorePlugin, ScorePlugin,
+import {
+  PluginArgsError,
+  type ClusterEvent, type FilterPlugin, type FrameworkHandle, type NodeScore, type PluginFactory, type PreFilterPlugin,
+  type PreScorePlugin, type ScorePlugin,
 } from '../framework/types.js';
 import { checkArgs, integerIn } from './args.js';
-import { computePreFilterState, filterNode, newAffinityMemos, PRE_FILTER_STATE_KEY, type PreFilterState } from './inter-pod-affinity-filtering.js';
-import { computeTopologyScore, normalizeAffinityScores, PRE_SCORE_STATE_KEY, type ScoringArgs } from './inter-pod-affinity-scoring.js';
+import { newAffinityCaches, type AffinityCaches } from './inter-pod-affinity-caches.js';
+import { computePreFilterState, filterNode, PRE_FILTER_STATE_KEY, type PreFilterState } from './inter-pod-affinity-filtering.js';
+import { computeTopologyScore, normalizeAffinityScores, PRE_SCORE_STATE_KEY } from './inter-pod-affinity-scoring.js';
 import type { TopologyCounts } from './inter-pod-affinity-topology-counts.js';
 
 export const INTER_POD_AFFINITY = 'InterPodAffinity';
 export const DEFAULT_HARD_POD_AFFINITY_WEIGHT = 1;
 
-export type InterPodAffinityArgs = ScoringArgs;
+export interface InterPodAffinityArgs {
+  /** Score weight of an existing pod's required affinity term matching the incoming pod (0 turns it off). */
+  hardPodAffinityWeight: number;
+  /** Skip scoring for pods without preferred terms of their own, instead of scoring existing pods' terms. */
+  ignorePreferredTermsOfExistingPods: boolean;
+}
 
 export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin {
   readonly name = INTER_POD_AFFINITY;
   /** Pods appearing, leaving or relabelled change what matches; node labels change the topology; namespace labels change namespaceSelectors. */
   readonly requeueOn: readonly ClusterEvent[] = ['AssignedPodAdd', 'AssignedPodLabelChange', 'AssignedPodDelete', 'NodeAdd', 'NodeLabelChange', 'NamespaceLabelChange'];
-  private readonly memos = newAffinityMemos();
+  private readonly caches: AffinityCaches;
   private readonly skip = Status.skip();
 
-  constructor(readonly args: InterPodAffinityArgs, private readonly handle: Pick<FrameworkHandle, 'snapshot'>) {}
+  constructor(readonly args: InterPodAffinityArgs, private readonly handle: Pick<FrameworkHandle, 'snapshot'>) {
+    this.caches = newAffinityCaches(args.hardPodAffinityWeight);
+  }
 
   preFilter(state: CycleState, pod: PodInfo, snapshot: Snapshot): MaybeStatus {
-    const s = computePreFilterState(pod, snapshot, this.memos);
+    const s = computePreFilterState(pod, snapshot, this.caches);
     if (s === undefined) return this.skip;
     state.write(PRE_FILTER_STATE_KEY, s);
     return undefined;
@@ -51,7 +60,7 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScore
   }
 
   preScore(state: CycleState, pod: PodInfo): MaybeStatus {
-    const scores = computeTopologyScore(pod, this.handle.snapshot(), this.memos, this.args);
+    const scores = computeTopologyScore(pod, this.handle.snapshot(), this.caches, this.args.ignorePreferredTermsOfExistingPods);
     if (scores === undefined) return this.skip;
     state.write(PRE_SCORE_STATE_KEY, scores);
     return undefined;

@@ -140,8 +140,9 @@ describe('cairn agent', () => {
       const nodes = (await cluster.client.resource<Node>('nodes').list({ labelSelector: `${LABEL_HOLLOW_FLEET}=${prefix}` })).items;
       expect(nodes.length).toBe(10);
       expect(nodes.filter((n) => n.spec?.taints?.length).length).toBe(5);
-      const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-      expect(metrics).toMatch(/^cairn_hollow_nodes_registered 10$/m);
+      const metrics = async (): Promise<string> => (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      expect(await metrics()).toMatch(/^cairn_hollow_nodes_registered 10$/m);
+      await waitFor('lease renewals counted', async () => /^cairn_node_lease_renewals_total [1-9]/m.test(await metrics()));
       child.kill('SIGINT');
       expect(await within('the agent exiting', exited, 10_000)).toBe(0);
     } finally {

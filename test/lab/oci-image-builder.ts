@@ -15,7 +15,8 @@ import type { RegistryCredentials } from '../../agent/images/registry-auth.js';
 export type LayerEntry =
   | { path: string; type: 'dir'; mode?: number }
   | { path: string; type: 'file'; content: Buffer | string; mode?: number }
-  | { path: string; type: 'symlink'; target: string };
+  | { path: string; type: 'symlink'; target: string }
+  | { path: string; type: 'hardlink'; target: string };
 
 export interface BuiltLayer {
   blob: Buffer;
@@ -43,7 +44,8 @@ function header(entry: LayerEntry, size: number): Buffer {
   const base = { path: entry.path, uid: 0, gid: 0, uname: 'root', gname: 'root', mtime: EPOCH, size };
   const data = entry.type === 'dir' ? { ...base, type: 'Directory' as const, mode: entry.mode ?? 0o755 }
     : entry.type === 'file' ? { ...base, type: 'File' as const, mode: entry.mode ?? 0o644 }
-    : { ...base, type: 'SymbolicLink' as const, mode: 0o777, linkpath: entry.target };
+    : entry.type === 'symlink' ? { ...base, type: 'SymbolicLink' as const, mode: 0o777, linkpath: entry.target }
+    : { ...base, type: 'Link' as const, mode: 0o644, linkpath: entry.target };
   const h = new Header(data);
   if (h.encode()) throw new Error(`tar path too long for a ustar header: ${entry.path}`);
   return h.block as Buffer;
