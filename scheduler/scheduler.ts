@@ -58,7 +58,7 @@ export class Scheduler {
     this.writer = new ApiWriter(opts.client, this.events, DEFAULT_SCHEDULER_NAME);
     const pluginEvents = new Map<string, Set<ClusterEvent>>();
     for (const profile of opts.config.profiles) {
-      const fwk = buildFramework(profile, pluginRegistry, DEFAULT_PLUGINS, { snapshot: () => this.cache, api: this.writer, nominator: this.nominator },
+      const fwk = buildFramework(profile, pluginRegistry, DEFAULT_PLUGINS, { snapshot: () => this.cache, api: this.writer, nominator: this.nominator, log: this.log },
         opts.config.percentageOfNodesToScore, (node, pod) => this.nominator.nominatedTo(node, pod.priority, pod.key));
       this.frameworks.set(profile.schedulerName, fwk);
       for (const p of allPlugins(fwk)) if (p.requeueOn) pluginEvents.set(p.name, new Set(p.requeueOn));

@@ -40,7 +40,7 @@ const pod = (ns: string, name: string, i: number): object => ({
 async function main(): Promise<void> {
   const cluster = await startBenchCluster(CONCURRENCY);
   const { ep } = cluster;
-  const child = cluster.daemons[0]!.child;
+  const child = cluster.daemons.find((d) => d.name === 'registry')!.child!;
   const log = (line: string): void => { process.stdout.write(line + '\n'); };
   try {
     log(`# Cairn API benchmark: ${SECONDS}s mixed load, concurrency ${CONCURRENCY}, ${WATCHES} watches, ${NAMESPACES}x${PODS_PER_NS} pods`);

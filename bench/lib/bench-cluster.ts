@@ -4,6 +4,7 @@
  * way, so each one's CPU and RSS is its own. Every child is stopped and the temp dir removed in `stop`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { Agent, request } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -13,7 +14,7 @@ import { EmbeddedEtcd } from '../../control/etcd/embedded-etcd.js';
 import { renderKubeconfig } from '../../control/client/config.js';
 import { ensurePki } from '../../control/pki/certificates.js';
 import { freePort } from '../../test/harness/ports.js';
-import { rssMiB } from './stats.js';
+import { cpuSeconds, rssMiB } from './stats.js';
 
 const CAIRN = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
 
@@ -21,7 +22,9 @@ export interface Endpoint { base: string; token: string; ca: string; agent: Agen
 
 export interface Daemon {
   name: string;
-  child: ChildProcess;
+  /** undefined for etcd, which EmbeddedEtcd owns. */
+  child?: ChildProcess;
+  pid: () => number | undefined;
   /** Highest RSS seen by `sampleRss`, MiB. */
   peakRssMiB: number;
 }
@@ -34,6 +37,8 @@ export interface BenchCluster {
   /** Starts `cairn <args...>` against this cluster (BENCH_<NAME>_NODE_ARGS adds node flags, e.g. --cpu-prof). */
   spawnCairn(name: string, args: string[]): Daemon;
   sampleRss(): void;
+  /** CPU seconds used so far by each daemon (etcd included), by name. */
+  cpu(): Record<string, number>;
   stop(): Promise<void>;
 }
 
@@ -79,15 +84,17 @@ export async function startBenchCluster(concurrency: number): Promise<BenchClust
   const ep: Endpoint = { base: `https://127.0.0.1:${port}`, token: pki.adminToken, ca: pki.caCert, agent: new Agent({ keepAlive: true, ca: pki.caCert, maxSockets: concurrency }) };
   const kubeconfig = join(dir, 'kubeconfig');
   await writeFile(kubeconfig, renderKubeconfig({ server: ep.base, ca: pki.caCert, token: pki.adminToken }));
-  const daemons: Daemon[] = [];
+  const daemons: Daemon[] = [{ name: 'etcd', pid: () => etcd.pid, peakRssMiB: 0 }];
   const spawnCairn = (name: string, args: string[]): Daemon => {
     const child = spawn('node', [...nodeArgsFor(name), CAIRN, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
     let tail = '';
-    child.stderr!.on('data', (c: Buffer) => { tail = (tail + c.toString()).slice(-4000); });
+    // BENCH_LOG_DIR keeps each daemon's whole log (<name>.log) for a post-mortem.
+    const logFile = process.env.BENCH_LOG_DIR ? createWriteStream(join(process.env.BENCH_LOG_DIR, `${name}.log`)) : undefined;
+    child.stderr!.on('data', (c: Buffer) => { tail = (tail + c.toString()).slice(-4000); logFile?.write(c); });
     child.once('exit', (code, signal) => {
       if (code && signal === null) process.stderr.write(`${name} exited with ${code}:\n${tail}\n`);
     });
-    const d: Daemon = { name, child, peakRssMiB: 0 };
+    const d: Daemon = { name, child, pid: () => child.pid, peakRssMiB: 0 };
     daemons.push(d);
     return d;
   };
@@ -102,12 +109,18 @@ export async function startBenchCluster(concurrency: number): Promise<BenchClust
   if (!ready) throw new Error('registry did not become ready');
   return {
     dir, ep, kubeconfig, daemons, spawnCairn,
-    sampleRss: () => { for (const d of daemons) if (d.child.pid) d.peakRssMiB = Math.max(d.peakRssMiB, rssMiB(d.child.pid) || 0); },
+    sampleRss: () => {
+      for (const d of daemons) {
+        const pid = d.pid();
+        if (pid) d.peakRssMiB = Math.max(d.peakRssMiB, rssMiB(pid) || 0);
+      }
+    },
+    cpu: () => Object.fromEntries(daemons.map((d) => [d.name, cpuSeconds(d.pid() ?? 0)])),
     stop: async () => {
-      for (const d of [...daemons].reverse()) {
-        if (d.child.exitCode !== null || d.child.signalCode !== null) continue;
-        d.child.kill('SIGTERM');
-        await new Promise((r) => d.child.once('exit', r));
+      for (const { child } of [...daemons].reverse()) {
+        if (!child || child.exitCode !== null || child.signalCode !== null) continue;
+        child.kill('SIGTERM');
+        await new Promise((r) => child.once('exit', r));
       }
       ep.agent.destroy();
       await etcd.stop();

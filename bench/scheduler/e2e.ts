@@ -57,7 +57,6 @@ function startFleets(cluster: BenchCluster, scenario: ScenarioName, nodes: numbe
 interface Tracker {
   sentAt: Map<string, number>;
   boundAt: Map<string, number>;
-  boundNode: Map<string, string>;
   latency: Samples;
   stop(): void;
 }
@@ -66,16 +65,16 @@ interface Tracker {
 async function trackBinds(client: ApiClient): Promise<Tracker> {
   const pods = client.resource<Pod>('pods');
   const list = await pods.list({ namespace: NS, limit: 1 });
-  const t: Tracker = { sentAt: new Map(), boundAt: new Map(), boundNode: new Map(), latency: new Samples(), stop: () => {} };
+  const t: Tracker = { sentAt: new Map(), boundAt: new Map(), latency: new Samples(), stop: () => {} };
   const handle = pods.watch({ namespace: NS, resourceVersion: list.metadata.resourceVersion }, (ev) => {
     const pod = ev.object;
     const name = pod.metadata.name!;
-    if (ev.type === 'DELETED' || !pod.spec.nodeName || t.boundAt.has(name)) return;
+    // Only pods of the current phase count (the preemption fill keeps changing while it is evicted).
+    const sent = t.sentAt.get(name);
+    if (sent === undefined || ev.type === 'DELETED' || !pod.spec.nodeName || t.boundAt.has(name)) return;
     const now = performance.now();
     t.boundAt.set(name, now);
-    t.boundNode.set(name, pod.spec.nodeName);
-    const sent = t.sentAt.get(name);
-    if (sent !== undefined) t.latency.add(now - sent);
+    t.latency.add(now - sent);
   });
   handle.done.catch((err: unknown) => progress(`watch ended: ${(err as Error).message}`));
   t.stop = handle.stop;
@@ -171,19 +170,22 @@ async function run(scenario: ScenarioName, nodes: number, podCount: number): Pro
       tracker.latency = new Samples();
     }
     const started = performance.now();
+    const cpuBefore = cluster.cpu();
     const errors = await createPods(client, tracker, wave, (i) => remember(scenarioPod(scenario, `p-${i}`, NS, i)), concurrency, Number(args.rate));
     const createdIn = (performance.now() - started) / 1000;
     await waitForBinds(cluster, tracker, wave, Number(args['stall-seconds']) * 1000);
-    const boundTimes = [...tracker.boundAt.entries()].filter(([n]) => n.startsWith('p-')).map(([, at]) => at);
+    const boundTimes = [...tracker.boundAt.values()];
     const lastBind = Math.max(...boundTimes);
     const seconds = (lastBind - started) / 1000;
+    const cpuAfter = cluster.cpu();
+    const cpuShare = Object.entries(cpuAfter).map(([name, s]) => `${name} ${((100 * (s - (cpuBefore[name] ?? 0))) / seconds).toFixed(0)}%`).join(', ');
     const allNodes = (await client.resource<Node>('nodes').list()).items;
     const u = utilization(allNodes, tracker, made);
     const lat = tracker.latency;
     const line = `e2e ${scenario.padEnd(10)} nodes=${nodes} pods=${wave}  ${(boundTimes.length / seconds).toFixed(0)} pods/s bound (created at ${(wave / createdIn).toFixed(0)}/s, ${errors} create errors)  ` +
       `create→bound p50=${(lat.percentile(50) / 1000).toFixed(2)} s p95=${(lat.percentile(95) / 1000).toFixed(2)} s p99=${(lat.percentile(99) / 1000).toFixed(2)} s  ` +
       `scheduled=${((100 * boundTimes.length) / wave).toFixed(1)}%  cpu=${u.cpu.toFixed(1)}% mem=${u.memory.toFixed(1)}%  ` +
-      `peak RSS: ${cluster.daemons.map((d) => `${d.name} ${d.peakRssMiB.toFixed(0)} MiB`).join(', ')}, bench ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`;
+      `CPU (of one core) while scheduling: ${cpuShare}  peak RSS: ${cluster.daemons.map((d) => `${d.name} ${d.peakRssMiB.toFixed(0)} MiB`).join(', ')}, bench ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`;
     process.stdout.write(line + '\n');
     tracker.stop();
   } finally {

@@ -19,6 +19,11 @@ export interface EmbeddedEtcdOptions {
  */
 export class EmbeddedEtcd {
   private child: ChildProcess | undefined;
+
+  /** The etcd process id while it runs (for resource accounting). */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
   private exited: Promise<void> | undefined;
 
   constructor(private readonly opts: EmbeddedEtcdOptions) {}

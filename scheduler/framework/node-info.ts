@@ -16,13 +16,14 @@ export class NodeInfo {
   /** Bumped on every change, so snapshots can tell what moved. */
   generation = 0;
 
-  constructor(node: Node, readonly name = node.metadata.name ?? '') {
-    this.setNode(node);
+  /** `allocatable` may be passed when already parsed from this very Node (a clone). */
+  constructor(node: Node, readonly name = node.metadata.name ?? '', allocatable?: NodeAllocatable) {
+    this.setNode(node, allocatable);
   }
 
-  setNode(node: Node): void {
+  setNode(node: Node, allocatable = nodeAllocatable(node)): void {
     this.node = node;
-    this.allocatable = nodeAllocatable(node);
+    this.allocatable = allocatable;
     this.generation++;
   }
 
@@ -65,8 +66,9 @@ export class NodeInfo {
 
   /** An independent copy (sharing the immutable Node and PodInfos) that preemption can remove victims from. */
   clone(): NodeInfo {
-    const copy = new NodeInfo(this.node, this.name);
+    const copy = new NodeInfo(this.node, this.name, this.allocatable);
     for (const p of this.pods.values()) copy.addPod(p);
     return copy;
   }
+
 }

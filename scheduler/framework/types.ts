@@ -131,6 +131,7 @@ export interface FrameworkHandle {
   framework(): Framework;
   api: SchedulerApi;
   nominator: Nominator;
+  log?: (msg: string, fields?: Record<string, unknown>) => void;
 }
 
 /** Builds a plugin from its `pluginConfig` args (validated; throws PluginArgsError). */

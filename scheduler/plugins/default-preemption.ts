@@ -113,7 +113,7 @@ export class DefaultPreemption implements PostFilterPlugin {
     if (!best) {
       return { status: Status.unschedulable(`preemption: 0/${snapshot.nodes.length} nodes are available: ${reasonHistogram(verdicts)}.`) };
     }
-    await this.execute(pod, best);
+    this.execute(pod, best);
     return { status: Status.unschedulable(`preempting ${best.victims.length} pod(s) on node ${best.node}`), nominatedNodeName: best.node, victims: best.victims.length };
   }
 
@@ -149,16 +149,25 @@ export class DefaultPreemption implements PostFilterPlugin {
     return { candidates, verdicts };
   }
 
-  private async execute(pod: PodInfo, c: Candidate): Promise<void> {
+  /**
+   * The nomination takes effect in memory at once (later cycles count the pod on its node); the API calls
+   * (nominatedNodeName, victims' condition and deletion) run in the background, as kube-scheduler's async
+   * preemption does, so one preemption does not hold up the scheduling of every pod behind it.
+   */
+  private execute(pod: PodInfo, c: Candidate): void {
     const { api, nominator } = this.handle;
     nominator.nominate(pod, c.node);
-    await api.nominate(pod.pod, c.node);
-    await Promise.all(c.victims.map((v) => api.evict(v.pod, pod.pod, c.node)));
-    // Lower-priority pods nominated to this node lose the nomination: they would not fit after this pod.
-    for (const other of nominator.lowerPriorityOn(c.node, pod.priority)) {
-      nominator.forget(other.key);
-      await api.nominate(other.pod, undefined);
-    }
+    const displaced = nominator.lowerPriorityOn(c.node, pod.priority);
+    for (const other of displaced) nominator.forget(other.key);
+    const calls = [
+      api.nominate(pod.pod, c.node),
+      ...c.victims.map((v) => api.evict(v.pod, pod.pod, c.node)),
+      // Lower-priority pods nominated to this node lose the nomination: they would not fit after this pod.
+      ...displaced.map((other) => api.nominate(other.pod, undefined)),
+    ];
+    void Promise.allSettled(calls).then((results) => {
+      for (const r of results) if (r.status === 'rejected') this.handle.log?.('preemption step failed', { pod: pod.key, node: c.node, error: String(r.reason) });
+    });
   }
 }
 

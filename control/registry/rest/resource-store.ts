@@ -3,7 +3,7 @@ import type { ApiObject } from '../../../api/meta.js';
 import { apiVersionOf, type ResourceType } from '../../../api/resources.js';
 import { applyPatch, PatchError, supportsStrategicMerge, type PatchType } from '../patch/index.js';
 import type { Cacher } from '../cache/cacher.js';
-import { decodeStored, entryFromStored, type CacheEntry } from '../cache/entry.js';
+import { decodeStored, entryFromStored, parseEntry, type CacheEntry } from '../cache/entry.js';
 import { matchesFilter, type ObjectFilter } from '../cache/filter.js';
 import { EtcdStore, FutureRevision, PreconditionFailed, RevisionCompacted, type StoredValue } from '../storage/etcd-store.js';
 import { namespacePrefix, objectKey, resourcePrefix } from '../storage/keys.js';
@@ -69,6 +69,20 @@ export class ResourceStore {
 
   private decode(v: StoredValue): ApiObject {
     return decodeStored(v.value, v.modRevision);
+  }
+
+  /**
+   * The object a read-modify-write starts from: the value etcd returned with a failed compare-and-swap, else
+   * the watch cache's copy (saving an etcd round trip, as kube-apiserver's GuaranteedUpdate does: a stale copy
+   * only costs a failed CAS, which returns the current value), else etcd. With `expected`, the cache is used
+   * only if it holds exactly that revision, so a lagging cache never fakes a conflict.
+   */
+  private async readForUpdate(namespace: string | undefined, name: string, seen: StoredValue | undefined, expected?: number): Promise<{ current: ApiObject; revision: number } | undefined> {
+    if (seen) return { current: this.decode(seen), revision: seen.modRevision };
+    const cached = this.cacher.cache(this.type.plural).get(this.type.namespaced ? namespace ?? '' : '', name);
+    if (cached && (expected === undefined || cached.revision === expected)) return { current: parseEntry(cached), revision: cached.revision };
+    const stored = await this.store.get(this.key(namespace, name));
+    return stored ? { current: this.decode(stored), revision: stored.modRevision } : undefined;
   }
 
   private encode(obj: ApiObject): Buffer {
@@ -241,28 +255,31 @@ export class ResourceStore {
   private async guaranteedUpdate(namespace: string | undefined, name: string, expectedRevision: string | undefined, dryRun: boolean,
     mutate: (current: ApiObject) => ApiObject, scope: UpdateScope): Promise<ApiObject> {
     const key = this.key(namespace, name);
+    const expected = expectedRevision ? parseRevision(expectedRevision) : undefined;
+    let seen: StoredValue | undefined;
     for (let attempt = 1; ; attempt++) {
-      const stored = await this.store.get(key);
+      const stored = await this.readForUpdate(namespace, name, seen, expected);
       if (!stored) throw this.notFound(name);
-      if (expectedRevision && parseRevision(expectedRevision) !== stored.modRevision) {
+      if (expected !== undefined && expected !== stored.revision) {
         throw conflict(this.type.plural, name, 'the object has been modified; please apply your changes to the latest version and try again', this.type.group);
       }
-      const current = this.decode(stored);
+      const current = stored.current;
       const next = this.prepareUpdate(mutate(structuredClone(current)), current, scope);
       if (sameJson(next, current)) return current;
       await this.admit(this.type, next, 'update');
       if (dryRun) return next;
       try {
         if (this.readyToRemove(next)) {
-          await this.store.delete(key, stored.modRevision);
+          await this.store.delete(key, stored.revision);
           return next;
         }
-        const rev = await this.store.update(key, this.encode(next), stored.modRevision);
+        const rev = await this.store.update(key, this.encode(next), stored.revision);
         next.metadata.resourceVersion = String(rev);
         return next;
       } catch (err) {
         if (!(err instanceof PreconditionFailed)) throw err;
         if (!err.current) throw this.notFound(name);
+        seen = err.current;
         if (expectedRevision || attempt >= MAX_UPDATE_ATTEMPTS) {
           throw conflict(this.type.plural, name, 'the object has been modified; please apply your changes to the latest version and try again', this.type.group);
         }
@@ -307,10 +324,12 @@ export class ResourceStore {
    */
   async delete(namespace: string | undefined, name: string, opts: DeleteOptions, dryRun = false): Promise<DeleteResult> {
     const key = this.key(namespace, name);
+    let seen: StoredValue | undefined;
     for (let attempt = 1; ; attempt++) {
-      const stored = await this.store.get(key);
+      const precondition = opts.preconditions?.resourceVersion;
+      const stored = await this.readForUpdate(namespace, name, seen, precondition ? parseRevision(precondition) : undefined);
       if (!stored) throw this.notFound(name);
-      const current = this.decode(stored);
+      const current = stored.current;
       this.checkPreconditions(current, opts, name);
       // propagationPolicy is accepted but, until the garbage collector exists (workloads issue), adds no
       // orphan/foregroundDeletion finalizer: nothing would remove it and the object would never go.
@@ -321,15 +340,16 @@ export class ResourceStore {
       if (this.type.kind === 'Pod') next.metadata.deletionGracePeriodSeconds = grace;
       try {
         if (this.readyToRemove(next)) {
-          if (!dryRun) await this.store.delete(key, stored.modRevision);
+          if (!dryRun) await this.store.delete(key, stored.revision);
           return { object: current, deleted: true };
         }
         if (sameJson(next, current) || dryRun) return { object: next, deleted: false };
-        next.metadata.resourceVersion = String(await this.store.update(key, this.encode(next), stored.modRevision));
+        next.metadata.resourceVersion = String(await this.store.update(key, this.encode(next), stored.revision));
         return { object: next, deleted: false };
       } catch (err) {
         if (!(err instanceof PreconditionFailed)) throw err;
         if (!err.current) throw this.notFound(name);
+        seen = err.current;
         if (attempt >= MAX_UPDATE_ATTEMPTS) throw conflict(this.type.plural, name, 'the object is being modified concurrently; retry the delete', this.type.group);
       }
     }

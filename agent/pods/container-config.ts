@@ -1,0 +1,76 @@
+/** A pod's container spec + its image → the runtime's ContainerConfig. Pure. */
+import type { Container, Pod } from '../../api/types/core.js';
+import type { ContainerConfig as ImageConfig } from '../images/manifest.js';
+import { containerResources } from '../runtime/runc/resources.js';
+import type { ContainerConfig } from '../runtime/runtime.js';
+
+/** Labels the agent keeps on every container, so the runtime alone says which pod a container belongs to. */
+export const Labels = {
+  podUid: 'cairn.dev/pod-uid',
+  podNamespace: 'cairn.dev/pod-namespace',
+  podName: 'cairn.dev/pod-name',
+  /** `init` or `app`. */
+  kind: 'cairn.dev/container-kind',
+} as const;
+
+export type ContainerKind = 'init' | 'app';
+
+/** The sandbox id of a pod: its uid, stable across renames and agent restarts. */
+export const sandboxId = (pod: Pod): string => pod.metadata.uid!;
+
+/** Unique per pod, container and attempt, so a restart is a new container and the previous one can be kept for lastState. */
+export function containerId(podUid: string, kind: ContainerKind, name: string, attempt: number): string {
+  return `${podUid}-${kind === 'init' ? 'i' : 'c'}-${name}-${attempt}`;
+}
+
+/** Kubernetes' rules: command replaces the entrypoint (and drops the image's cmd), args replace the cmd. */
+export function resolveArgs(spec: Container, image: ImageConfig): string[] {
+  const entrypoint = spec.command?.length ? spec.command : image.Entrypoint ?? [];
+  const cmd = spec.args?.length ? spec.args : spec.command?.length ? [] : image.Cmd ?? [];
+  return [...entrypoint, ...cmd];
+}
+
+/** The image's env overridden by the container's, by name; valueFrom sources are not resolved yet (they count as empty). */
+export function resolveEnv(spec: Container, image: ImageConfig): string[] {
+  const env = new Map<string, string>();
+  for (const entry of image.Env ?? []) {
+    const eq = entry.indexOf('=');
+    env.set(eq < 0 ? entry : entry.slice(0, eq), eq < 0 ? '' : entry.slice(eq + 1));
+  }
+  for (const v of spec.env ?? []) env.set(v.name, v.value ?? '');
+  return [...env].map(([name, value]) => `${name}=${value}`);
+}
+
+export interface ContainerConfigInput {
+  pod: Pod;
+  spec: Container;
+  kind: ContainerKind;
+  attempt: number;
+  image: ImageConfig;
+  /** The container's own writable root (see container-rootfs.ts). */
+  rootfs: string;
+}
+
+export function containerConfig({ pod, spec, kind, attempt, image, rootfs }: ContainerConfigInput): ContainerConfig {
+  const uid = pod.metadata.uid!;
+  const args = resolveArgs(spec, image);
+  if (!args.length) throw new Error(`container ${spec.name}: no command given and the image has no entrypoint or cmd`);
+  return {
+    id: containerId(uid, kind, spec.name, attempt),
+    podId: sandboxId(pod),
+    name: spec.name,
+    attempt,
+    labels: {
+      [Labels.podUid]: uid,
+      [Labels.podNamespace]: pod.metadata.namespace ?? 'default',
+      [Labels.podName]: pod.metadata.name!,
+      [Labels.kind]: kind,
+    },
+    rootfs,
+    args,
+    env: resolveEnv(spec, image),
+    workingDir: spec.workingDir || image.WorkingDir || undefined,
+    hostname: (pod.spec.hostname ?? pod.metadata.name!).slice(0, 63),
+    resources: containerResources(spec.resources),
+  };
+}
