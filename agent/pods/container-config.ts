@@ -11,6 +11,8 @@ export const Labels = {
   podName: 'cairn.dev/pod-name',
   /** `init` or `app`. */
   kind: 'cairn.dev/container-kind',
+  /** The image's config digest, reported as imageID. */
+  imageId: 'cairn.dev/image-id',
 } as const;
 
 export type ContainerKind = 'init' | 'app';
@@ -47,11 +49,12 @@ export interface ContainerConfigInput {
   kind: ContainerKind;
   attempt: number;
   image: ImageConfig;
+  imageID: string;
   /** The container's own writable root (see container-rootfs.ts). */
   rootfs: string;
 }
 
-export function containerConfig({ pod, spec, kind, attempt, image, rootfs }: ContainerConfigInput): ContainerConfig {
+export function containerConfig({ pod, spec, kind, attempt, image, imageID, rootfs }: ContainerConfigInput): ContainerConfig {
   const uid = pod.metadata.uid!;
   const args = resolveArgs(spec, image);
   if (!args.length) throw new Error(`container ${spec.name}: no command given and the image has no entrypoint or cmd`);
@@ -65,6 +68,7 @@ export function containerConfig({ pod, spec, kind, attempt, image, rootfs }: Con
       [Labels.podNamespace]: pod.metadata.namespace ?? 'default',
       [Labels.podName]: pod.metadata.name!,
       [Labels.kind]: kind,
+      [Labels.imageId]: imageID,
     },
     rootfs,
     args,

@@ -46,14 +46,14 @@ export interface PodRuntimeView<C> {
   initContainers?: ExitedContainer[];
 }
 
-interface ConditionSpec {
+export interface ConditionSpec {
   type: string;
   ok: boolean;
   reason?: string;
   message?: string;
 }
 
-function conditions(pod: Pod, wanted: ConditionSpec[], now: string): Condition[] {
+export function conditions(pod: Pod, wanted: ConditionSpec[], now: string): Condition[] {
   const before = new Map((pod.status?.conditions ?? []).map((c) => [c.type, c]));
   const ours = wanted.map(({ type, ok, reason, message }): Condition => {
     const status = ok ? 'True' : 'False';

@@ -42,7 +42,8 @@ export interface BenchCluster {
   stop(): Promise<void>;
 }
 
-export function call(ep: Endpoint, method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<{ status: number; bytes: number; body: string }> {
+/** One request; the response body is kept only for errors, unless `keepBody`. */
+export function call(ep: Endpoint, method: string, path: string, body?: unknown, contentType = 'application/json', keepBody = false): Promise<{ status: number; bytes: number; body: string }> {
   const payload = body === undefined ? undefined : JSON.stringify(body);
   return new Promise((resolve, reject) => {
     const req = request(`${ep.base}${path}`, {
@@ -53,7 +54,7 @@ export function call(ep: Endpoint, method: string, path: string, body?: unknown,
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
         const text = Buffer.concat(chunks);
-        resolve({ status: res.statusCode ?? 0, bytes: text.length, body: res.statusCode && res.statusCode >= 300 ? text.toString() : '' });
+        resolve({ status: res.statusCode ?? 0, bytes: text.length, body: keepBody || (res.statusCode && res.statusCode >= 300) ? text.toString() : '' });
       });
       res.on('error', reject);
     });

@@ -12,7 +12,7 @@ import type { Node, Pod } from '../../api/types/core.js';
 import { ApiClient } from '../../control/client/client.js';
 import { loadKubeconfig } from '../../control/client/config.js';
 import { quantityToMilli } from '../../api/quantity.js';
-import { drive, startBenchCluster, type BenchCluster } from '../lib/bench-cluster.js';
+import { call, drive, startBenchCluster, type BenchCluster } from '../lib/bench-cluster.js';
 import { Samples } from '../lib/stats.js';
 import { clusterFor, fillerPod, GPU_POOL_LABEL, GPU_TAINT, HIGH_PRIORITY, HIGH_PRIORITY_CLASS, SCENARIOS, scenarioPod, type ScenarioName } from './workloads.js';
 
@@ -187,6 +187,10 @@ async function run(scenario: ScenarioName, nodes: number, podCount: number): Pro
       `scheduled=${((100 * boundTimes.length) / wave).toFixed(1)}%  cpu=${u.cpu.toFixed(1)}% mem=${u.memory.toFixed(1)}%  ` +
       `CPU (of one core) while scheduling: ${cpuShare}  peak RSS: ${cluster.daemons.map((d) => `${d.name} ${d.peakRssMiB.toFixed(0)} MiB`).join(', ')}, bench ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`;
     process.stdout.write(line + '\n');
+    if (process.env.BENCH_VERBOSE) {
+      const metrics = (await call(cluster.ep, 'GET', '/metrics', undefined, undefined, true)).body;
+      progress(metrics.split('\n').filter((l) => l.startsWith('apiserver_request_total')).join('\n  '));
+    }
     tracker.stop();
   } finally {
     clearInterval(rssTimer);

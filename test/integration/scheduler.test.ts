@@ -121,6 +121,13 @@ describe('scheduler (real registry, etcd and hollow nodes)', () => {
     await waitFor('the victim gone', async () => !(await get('low').catch(() => undefined)));
   });
 
+  it('resolves priority classes at admission and refuses an unknown one', async () => {
+    await expect(pods().create(pod('classless', { priorityClassName: 'no-such-class' }))).rejects.toThrow(/no PriorityClass with name no-such-class was found/);
+    const critical = await pods().create(pod('critical', { priorityClassName: 'system-node-critical', nodeSelector: { none: 'x' } }));
+    expect(critical.spec.priority).toBe(2_000_001_000);
+    expect(critical.spec.preemptionPolicy).toBe('PreemptLowerPriority');
+  });
+
   it('uses the profile a pod names: bin-packing stacks pods on the fullest node', async () => {
     const names = ['pack-0', 'pack-1', 'pack-2'];
     for (const n of names) await pods().create(pod(n, { schedulerName: 'bin-packing', nodeSelector: { 'topology.kubernetes.io/zone': 'zone-0' } }, {}, '300m'));
@@ -137,7 +144,7 @@ describe('scheduler (real registry, etcd and hollow nodes)', () => {
     const text = await scheduler.metrics.registry.metrics();
     expect(text).toMatch(/scheduler_schedule_attempts_total\{result="scheduled",profile="default-scheduler"\} [1-9]/);
     expect(text).toMatch(/scheduler_schedule_attempts_total\{result="unschedulable",profile="default-scheduler"\} [1-9]/);
-    expect(text).toMatch(/scheduler_pending_pods\{queue="unschedulable"\} 0/);
+    expect(text).toMatch(/scheduler_pending_pods\{queue="unschedulable"\} 1/); // "critical": no node has its label
     expect(text).toMatch(/scheduler_preemption_attempts_total [1-9]/);
     expect(text).toMatch(/scheduler_pod_scheduling_sli_duration_seconds_count\{attempts="1"\} [1-9]/);
   });

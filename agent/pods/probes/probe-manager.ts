@@ -38,8 +38,11 @@ export class ProbeManager {
 
   constructor(private readonly run: ProbeRunner, private readonly onChange: (change: ProbeChange) => void) {}
 
-  /** Starts probing a running container (idempotent). */
-  ensure(podKey: string, containerId: string, netnsPath: string, spec: Container): void {
+  /**
+   * Starts probing a running container (idempotent). `seed` carries what the pod's status already said of it
+   * (an agent restart adopting a container): a ready container stays ready until its probe says otherwise.
+   */
+  ensure(podKey: string, containerId: string, netnsPath: string, spec: Container, seed: { ready?: boolean; started?: boolean } = {}): void {
     if (this.containers.has(containerId)) return;
     const watched: Watched = { podKey, target: { containerId, netnsPath, spec }, workers: new Map() };
     this.containers.set(containerId, watched);
@@ -47,6 +50,7 @@ export class ProbeManager {
       const probe = spec[field];
       if (!probe) continue;
       const worker: Worker = { probe, state: initialProbeState(kind) };
+      if ((kind === 'readiness' && seed.ready) || (kind === 'startup' && seed.started)) worker.state.result = 'success';
       watched.workers.set(kind, worker);
       this.schedule(watched, kind, worker, (probe.initialDelaySeconds ?? 0) * 1000);
     }

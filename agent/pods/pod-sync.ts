@@ -1,0 +1,196 @@
+/**
+ * One pod's level-triggered sync against the real runtime: ensure the sandbox, apply the plan (start,
+ * kill, remove, restart after crash back-off), keep probes on running containers, write the status when it
+ * changed. Also the pod's graceful termination and the teardown of pods that are gone.
+ * Never called twice at once for one pod (the work queue guarantees it).
+ */
+import { isDeepStrictEqual } from 'node:util';
+import type { Container, Pod } from '../../api/types/core.js';
+import type { EventRecorder } from '../../control/client/event-recorder.js';
+import type { ResourceClient } from '../../control/client/resource-client.js';
+import { ImagePullError, ImagePullReasons } from '../images/errors.js';
+import type { ImageService } from '../images/image-service.js';
+import { PullBackoff, type BackoffOptions } from '../images/pull-backoff.js';
+import { defaultPullPolicy } from '../images/reference.js';
+import type { ContainerRuntime, ContainerStatus } from '../runtime/runtime.js';
+import { isNotFound } from '../util/retry.js';
+import { containerConfig, containerId, Labels, type ContainerKind } from './container-config.js';
+import type { ContainerRootfs } from './container-rootfs.js';
+import { planPod, type Step } from './pod-plan.js';
+import type { ProbeManager } from './probes/probe-manager.js';
+import { runtimePodStatus, WaitingReason, waitingKey, type Waiting } from './runtime-pod-status.js';
+
+export interface PodSyncDeps {
+  hostIP: string;
+  pods: ResourceClient<Pod>;
+  runtime: ContainerRuntime;
+  images: Pick<ImageService, 'ensureImage'>;
+  rootfs: ContainerRootfs;
+  probes: ProbeManager;
+  events?: EventRecorder;
+  /** Crash-loop back-off between restarts of one container (default 10 s doubling to 5 min). */
+  crashBackoff?: BackoffOptions;
+  /** How often a settled pod is looked at again (container exits are seen this way). */
+  resyncMs: number;
+}
+
+type Lifecycle = { preStop?: { exec?: { command?: string[] } } } | undefined;
+
+const DEFAULT_GRACE_SECONDS = 30;
+
+function specOf(pod: Pod, c: ContainerStatus): Container | undefined {
+  const list = c.labels[Labels.kind] === 'init' ? pod.spec.initContainers ?? [] : pod.spec.containers;
+  return list.find((s) => s.name === c.name);
+}
+
+export class PodSync {
+  private readonly backoff: PullBackoff;
+  /** Per pod uid: why containers that are not running wait (image errors, crash back-off). */
+  private readonly waiting = new Map<string, Map<string, Waiting>>();
+
+  constructor(private readonly deps: PodSyncDeps) {
+    this.backoff = new PullBackoff(deps.crashBackoff ?? { initialMs: 10_000, maxMs: 300_000 });
+  }
+
+  /** Brings the pod's containers and status in line with its spec; returns when to look again. */
+  async sync(podKey: string, pod: Pod): Promise<number | undefined> {
+    const { runtime, probes } = this.deps;
+    const uid = pod.metadata.uid!;
+    const sandbox = await runtime.runPodSandbox(uid);
+    const waiting = this.waiting.get(uid) ?? new Map<string, Waiting>();
+    this.waiting.set(uid, waiting);
+    let observed = await runtime.listContainers({ podId: uid });
+    const plan = planPod(pod, observed, (id) =>
+      probes.result(id, 'startup') === 'failure' ? 'startup' : probes.result(id, 'liveness') === 'failure' ? 'liveness' : undefined);
+    let again = this.deps.resyncMs;
+    for (const step of plan.steps) {
+      await this.apply(pod, step, waiting);
+      if (step.kind === 'kill') again = 0; // restart it right away (or enter back-off)
+    }
+    for (const r of plan.restarts) {
+      const key = `${uid}/${waitingKey(r.ctype, r.spec.name)}`;
+      const backingOff = this.backoff.current(key);
+      if (backingOff) {
+        const message = `back-off restarting failed container=${r.spec.name} pod=${pod.metadata.name}_${pod.metadata.namespace}(${uid})`;
+        if (waiting.get(waitingKey(r.ctype, r.spec.name))?.reason !== WaitingReason.CrashLoopBackOff) this.event(pod, 'Warning', 'BackOff', message);
+        waiting.set(waitingKey(r.ctype, r.spec.name), { reason: WaitingReason.CrashLoopBackOff, message });
+        again = Math.min(again, backingOff.remainingMs);
+        continue;
+      }
+      this.backoff.failed(key, '');
+      await this.start(pod, r.spec, r.ctype, r.attempt, waiting);
+    }
+    if (plan.steps.length || plan.restarts.length) observed = await runtime.listContainers({ podId: uid });
+    this.probeRunning(podKey, pod, observed, sandbox.netnsPath);
+    const status = runtimePodStatus(pod, {
+      hostIP: this.deps.hostIP, observed, waiting, initFailed: plan.initFailed,
+      probes: (id) => {
+        const started = !probes.has(id, 'startup') || probes.result(id, 'startup') === 'success';
+        const ready = started && (!probes.has(id, 'readiness') || probes.result(id, 'readiness') === 'success');
+        return { ready, started };
+      },
+    }, new Date());
+    if (!isDeepStrictEqual(pod.status ?? {}, status)) await this.deps.pods.updateStatus({ ...pod, status });
+    return again;
+  }
+
+  /**
+   * Graceful stop: preStop hooks, SIGTERM, SIGKILL once the pod's grace period is over, then the sandbox goes
+   * and the deletion is confirmed (the registry keeps the pod until then).
+   */
+  async terminate(pod: Pod): Promise<void> {
+    const uid = pod.metadata.uid!;
+    const grace = pod.metadata.deletionGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS;
+    const deadline = Date.now() + grace * 1000;
+    const running = (await this.deps.runtime.listContainers({ podId: uid })).filter((c) => c.state === 'running');
+    await Promise.all(running.map(async (c) => {
+      this.deps.probes.remove(c.id);
+      const hook = (specOf(pod, c)?.lifecycle as Lifecycle)?.preStop?.exec?.command;
+      // A failing hook does not stop the termination; it only uses up the grace period.
+      if (hook?.length) await this.deps.runtime.exec(c.id, hook, { timeoutMs: grace * 1000 }).catch(() => undefined);
+      this.event(pod, 'Normal', 'Killing', `Stopping container ${c.name}`);
+      await this.deps.runtime.stopContainer(c.id, Math.max(0, Math.ceil((deadline - Date.now()) / 1000)));
+    }));
+    await this.teardown(uid);
+    try {
+      await this.deps.pods.delete(pod.metadata.name!, pod.metadata.namespace, { gracePeriodSeconds: 0 });
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+  }
+
+  /** Removes every container, container layer and the sandbox of pod `uid` (killing what still runs). Idempotent. */
+  async teardown(uid: string): Promise<void> {
+    for (const c of await this.deps.runtime.listContainers({ podId: uid })) await this.removeContainer(c.id);
+    await this.deps.runtime.removePodSandbox(uid);
+    this.waiting.delete(uid);
+  }
+
+  private async apply(pod: Pod, step: Step, waiting: Map<string, Waiting>): Promise<void> {
+    switch (step.kind) {
+      case 'start':
+        return this.start(pod, step.spec, step.ctype, step.attempt, waiting);
+      case 'remove':
+        return this.removeContainer(step.id);
+      case 'kill': {
+        this.deps.probes.remove(step.id);
+        this.event(pod, 'Normal', 'Killing', `Container ${step.name} failed ${step.why} probe, will be restarted`);
+        await this.deps.runtime.stopContainer(step.id, pod.spec.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS);
+      }
+    }
+  }
+
+  private async start(pod: Pod, spec: Container, kind: ContainerKind, attempt: number, waiting: Map<string, Waiting>): Promise<void> {
+    const { runtime, rootfs } = this.deps;
+    const key = waitingKey(kind, spec.name);
+    const ref = spec.image ?? '';
+    let image;
+    try {
+      image = await this.deps.images.ensureImage(ref, spec.imagePullPolicy ?? defaultPullPolicy(ref));
+    } catch (err) {
+      if (!(err instanceof ImagePullError)) throw err;
+      if (err.reason !== ImagePullReasons.ImagePullBackOff) this.event(pod, 'Warning', 'Failed', err.message);
+      waiting.set(key, { reason: err.reason, message: err.message });
+      return;
+    }
+    const id = containerId(pod.metadata.uid!, kind, spec.name, attempt);
+    try {
+      await this.removeContainer(id); // what a crash between create and start left
+      const root = await rootfs.ensure(id, image.rootfsPath);
+      await runtime.createContainer(containerConfig({ pod, spec, kind, attempt, image: image.config, imageID: image.imageID, rootfs: root }));
+      this.event(pod, 'Normal', 'Created', `Created container ${spec.name}`);
+      await runtime.startContainer(id);
+    } catch (err) {
+      const message = (err as Error).message;
+      this.event(pod, 'Warning', 'Failed', `Error: ${message}`);
+      waiting.set(key, { reason: WaitingReason.CreateContainerError, message });
+      await this.removeContainer(id).catch(() => undefined);
+      return;
+    }
+    waiting.delete(key);
+    this.event(pod, 'Normal', 'Started', `Started container ${spec.name}`);
+  }
+
+  private async removeContainer(id: string): Promise<void> {
+    this.deps.probes.remove(id);
+    await this.deps.runtime.removeContainer(id);
+    await this.deps.rootfs.remove(id);
+  }
+
+  /** Probes follow running containers; a container adopted after a restart keeps the readiness its status showed. */
+  private probeRunning(podKey: string, pod: Pod, observed: ContainerStatus[], netnsPath: string): void {
+    for (const c of observed) {
+      const spec = c.labels[Labels.kind] === 'app' ? specOf(pod, c) : undefined;
+      if (c.state !== 'running' || !spec) {
+        this.deps.probes.remove(c.id);
+        continue;
+      }
+      const shown = pod.status?.containerStatuses?.find((s) => s.containerID === `runc://${c.id}`);
+      this.deps.probes.ensure(podKey, c.id, netnsPath, spec, { ready: shown?.ready, started: shown?.started });
+    }
+  }
+
+  private event(pod: Pod, type: 'Normal' | 'Warning', reason: string, message: string): void {
+    this.deps.events?.record(pod, type, reason, message);
+  }
+}
