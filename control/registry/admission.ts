@@ -6,7 +6,7 @@ import { parseEntry } from './cache/entry.js';
 
 /**
  * NamespaceLifecycle: namespaced objects may only be created in a namespace that exists
- * and is not being deleted (reads are consistent, so a namespace created just before counts).
+ * and is not being deleted (a namespace created just before counts: a cache miss falls back to a consistent read).
  */
 export function namespaceLifecycle(namespaces: () => ResourceStore): Admission {
   return async (resource, obj, operation) => {
@@ -14,7 +14,9 @@ export function namespaceLifecycle(namespaces: () => ResourceStore): Admission {
     const ns = obj.metadata.namespace!;
     let phase: string | undefined;
     try {
-      const entry = await namespaces().get(undefined, ns);
+      // The watch cache first, as kube-apiserver's admission reads its informer; only a namespace the cache does
+      // not know yet (created a moment ago) costs a consistent read.
+      const entry = await namespaces().get(undefined, ns, '0').catch(() => namespaces().get(undefined, ns));
       phase = (parseEntry(entry) as { status?: { phase?: string } }).status?.phase;
     } catch (err) {
       if (err instanceof ApiError && err.code === 404) throw notFound('namespaces', ns);
