@@ -90,8 +90,10 @@ program.command('scheduler')
   });
 
 program.command('agent')
-  .description('run a node agent; with --sim, thousands of simulated (hollow) nodes in one process')
-  .option('--sim', 'simulate the container runtime (hollow nodes); the runc runtime is not available yet', false)
+  .description('run a node agent: this machine as a node, pods run with runc; with --sim, thousands of simulated (hollow) nodes in one process')
+  .option('--sim', 'simulate the container runtime (hollow nodes)', false)
+  .option('--data-dir <dir>', 'real node: images, containers and logs', '/var/lib/cairn/agent')
+  .option('--node-name <name>', 'real node: the Node name (default: the host name)')
   .option('--nodes <n>', 'hollow nodes to run', (v) => Number(v), 1)
   .option('--zones <n>', 'zones zone-0.. given round-robin (0: no zone label)', (v) => Number(v), 0)
   .option('--region <name>', 'topology.kubernetes.io/region of every node')

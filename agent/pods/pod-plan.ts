@@ -48,7 +48,7 @@ const succeeded = (c: ContainerStatus | undefined): boolean => c?.state === 'exi
 /** Init containers always restart on failure unless the pod's restartPolicy is Never. */
 function initStep(pod: Pod, spec: Container, a: Attempts, plan: PodPlan): 'done' | 'busy' {
   if (succeeded(a.latest)) return 'done';
-  if (!a.latest) plan.steps.push({ kind: 'start', spec, ctype: 'init', attempt: 0 });
+  if (!a.latest || a.latest.state === 'created') plan.steps.push({ kind: 'start', spec, ctype: 'init', attempt: a.latest?.attempt ?? 0 });
   else if (a.latest.state === 'exited') {
     if ((pod.spec.restartPolicy ?? 'Always') === 'Never') plan.initFailed = true;
     else plan.restarts.push({ spec, ctype: 'init', attempt: a.latest.attempt + 1 });
@@ -72,8 +72,9 @@ export function planPod(pod: Pod, observed: ContainerStatus[], verdict: ProbeVer
   }
   for (const spec of pod.spec.containers) {
     const { latest } = groupAttempts(observed, 'app', spec.name);
-    if (!latest) {
-      plan.steps.push({ kind: 'start', spec, ctype: 'app', attempt: 0 });
+    if (!latest || latest.state === 'created') {
+      // `created` only survives an agent that stopped between create and start: that attempt is made again.
+      plan.steps.push({ kind: 'start', spec, ctype: 'app', attempt: latest?.attempt ?? 0 });
     } else if (latest.state === 'running') {
       const why = verdict(latest.id);
       if (why) plan.steps.push({ kind: 'kill', id: latest.id, name: spec.name, why });

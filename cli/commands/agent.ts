@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import type { ApiClient } from '../../control/client/client.js';
 import { parseQuantity } from '../../api/quantity.js';
 import type { Taint } from '../../api/types/core.js';
@@ -5,9 +6,14 @@ import { TAINT_EFFECTS } from '../../api/kinds/tolerations.js';
 import { serveMetrics } from '../../agent/metrics-server.js';
 import { HollowNodes, type HollowNodesConfig } from '../../agent/sim/hollow-nodes.js';
 import { hollowMetrics } from '../../agent/sim/hollow-metrics.js';
+import { NodeAgent } from '../../agent/node/node-agent.js';
 
 export interface AgentArgs {
   sim: boolean;
+  /** Real node only: where images, containers, logs and container layers live. */
+  dataDir: string;
+  /** Real node only: the Node's name (default: the host name). */
+  nodeName?: string;
   nodes: number;
   zones: number;
   region?: string;
@@ -59,9 +65,7 @@ function checkQuantity(flag: string, value: string): string {
 }
 
 function checkArgs(args: AgentArgs): void {
-  if (!args.sim) {
-    throw new Error('the runc container runtime is not available yet: only simulated (hollow) nodes can run now; pass --sim');
-  }
+  if (!args.sim && args.nodes !== 1) throw new Error('--nodes is for simulated nodes (--sim): a real agent runs one node, this machine');
   if (!Number.isInteger(args.nodes) || args.nodes < 1) throw new Error(`--nodes must be a whole number of at least 1, got ${args.nodes}`);
   if (!Number.isInteger(args.zones) || args.zones < 0) throw new Error(`--zones must be a whole number (0 for no zone labels), got ${args.zones}`);
   const fraction = args.taintFraction ?? 1;
@@ -94,6 +98,7 @@ function throttled(write: (line: string) => void, everyMs = 1000): (msg: string,
  */
 export async function agentCommand(args: AgentArgs, connect: () => Promise<ApiClient>, progress: (line: string) => void): Promise<RunningAgent> {
   checkArgs(args);
+  if (!args.sim) return realAgent(args, await connect(), progress);
   const taints = args.taint.map(parseTaint);
   const config: HollowNodesConfig = {
     nodes: args.nodes,
@@ -147,5 +152,31 @@ export async function agentCommand(args: AgentArgs, connect: () => Promise<ApiCl
     await stop();
     throw err;
   });
+  return { registered, stop };
+}
+
+/** `cairn agent` without --sim: this machine as a node, its pods run with runc. Containers outlive `stop`. */
+function realAgent(args: AgentArgs, client: ApiClient, progress: (line: string) => void): RunningAgent {
+  const nodeName = args.nodeName ?? hostname().toLowerCase();
+  const agent = new NodeAgent(client, {
+    nodeName,
+    dataDir: args.dataDir,
+    agentVersion: args.agentVersion,
+    labels: Object.fromEntries(args.label.map(parseLabel)),
+    taints: args.taint.map(parseTaint),
+    leaseIntervalMs: args.leaseIntervalMs,
+    log: throttled(progress),
+  });
+  const stop = async (): Promise<void> => {
+    await agent.stop();
+    client.close();
+  };
+  const registered = agent.start().then(
+    () => progress(`node ${nodeName} registered; running its pods with runc (data in ${args.dataDir})`),
+    async (err: unknown) => {
+      await stop();
+      throw err;
+    },
+  );
   return { registered, stop };
 }

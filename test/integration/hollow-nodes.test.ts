@@ -120,10 +120,10 @@ describe('hollow nodes', () => {
 });
 
 describe('cairn agent', () => {
-  it('without --sim says the runc runtime is not available yet', async () => {
-    const failed = await run('node', [CAIRN, '--kubeconfig', cluster.kubeconfig, 'agent', '--nodes', '1']).then(() => undefined, (err: { code: number; stderr: string }) => err);
+  it('without --sim refuses --nodes: a real agent runs one node', async () => {
+    const failed = await run('node', [CAIRN, '--kubeconfig', cluster.kubeconfig, 'agent', '--nodes', '2']).then(() => undefined, (err: { code: number; stderr: string }) => err);
     expect(failed?.code).toBe(1);
-    expect(failed?.stderr).toMatch(/runc container runtime is not available yet.*--sim/);
+    expect(failed?.stderr).toMatch(/--nodes is for simulated nodes \(--sim\)/);
   });
 
   it('--sim registers the nodes with progress, serves metrics, and stops on SIGINT', async () => {
