@@ -27,6 +27,9 @@ export class NodeInfo {
 
   setNode(node: Node, allocatable = nodeAllocatable(node)): void {
     this.node = node;
+    this.labels = { ...node.metadata.labels };
+    this.taints = node.spec?.taints ?? [];
+    this.unschedulable = node.spec?.unschedulable === true;
     const a = this.allocatable;
     a.milliCPU = allocatable.milliCPU;
     a.memory = allocatable.memory;
@@ -36,17 +39,10 @@ export class NodeInfo {
     this.generation++;
   }
 
-  get labels(): Record<string, string> {
-    return this.node.metadata.labels ?? {};
-  }
-
-  get taints(): readonly Taint[] {
-    return this.node.spec?.taints ?? [];
-  }
-
-  get unschedulable(): boolean {
-    return this.node.spec?.unschedulable === true;
-  }
+  // Copied out of the Node when it is set, for the same locality reason as `allocatable`: plugins read these per node per pod.
+  labels: Record<string, string> = {};
+  taints: readonly Taint[] = [];
+  unschedulable = false;
 
   addPod(p: PodInfo): void {
     if (this.pods.has(p.key)) this.removePod(p.key);
