@@ -11,6 +11,7 @@ import { applyCommand } from './commands/apply.js';
 import { deleteCommand } from './commands/delete.js';
 import { describeCommand } from './commands/describe.js';
 import { getCommand, parseOutput } from './commands/get.js';
+import { logsCommand } from './commands/logs.js';
 import { registryCommand } from './commands/registry.js';
 import { schedulerCommand } from './commands/scheduler.js';
 import { up } from './commands/up.js';
@@ -161,6 +162,22 @@ program.command('delete')
   .action(async (type: string | undefined, names: string[], opts: { filename: string[]; ignoreNotFound: boolean }, cmd: Command) => {
     const { client, namespace } = await clientFor(globals(cmd));
     try { await deleteCommand(client, { files: opts.filename, typeName: type, names, namespace, ignoreNotFound: opts.ignoreNotFound }, print); } finally { client.close(); }
+  });
+
+program.command('logs')
+  .description("print a container's logs (-f to follow); with -l, of every matching pod, each line prefixed [pod/container]")
+  .argument('[pod]', 'pod name')
+  .option('-c, --container <name>', 'container (required when the pod has several)')
+  .option('-l, --selector <selector>', 'label selector: logs of all matching pods')
+  .option('-f, --follow', 'stream new lines until the container exits', false)
+  .option('--tail <n>', 'only the last n lines (default all; 10 with -l)', (v) => Number(v))
+  .option('--since <duration>', 'only lines newer than a duration like 10s, 5m, 1h')
+  .option('--timestamps', 'prefix each line with its time', false)
+  .option('-p, --previous', "the previous attempt's log (after a restart)", false)
+  .action(async (pod: string | undefined, opts: { container?: string; selector?: string; follow: boolean; tail?: number; since?: string; timestamps: boolean; previous: boolean }, cmd: Command) => {
+    const { client, namespace } = await clientFor(globals(cmd));
+    const write = (text: string): void => { process.stdout.write(text); };
+    try { await logsCommand(client, pod, { ...opts, namespace }, write, (text) => process.stderr.write(text)); } finally { client.close(); }
   });
 
 program.parseAsync(process.argv).catch((err: unknown) => {

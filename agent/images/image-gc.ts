@@ -17,10 +17,15 @@ export interface GcCandidate {
   lastUsed: number;
 }
 
+/** Throws unless 0 ≤ low ≤ high ≤ 100. */
+export function checkThresholds({ highThresholdPercent: high, lowThresholdPercent: low }: GcThresholds): void {
+  if (!(low >= 0 && low <= high && high <= 100)) throw new Error(`invalid image GC thresholds: low ${low}% must be ≤ high ${high}% ≤ 100%`);
+}
+
 /** Bytes to free to get from the current usage down to the low threshold; 0 while under the high threshold. */
 export function bytesToFree(disk: DiskStats, thresholds: GcThresholds): number {
+  checkThresholds(thresholds);
   const { highThresholdPercent: high, lowThresholdPercent: low } = thresholds;
-  if (!(low >= 0 && low <= high && high <= 100)) throw new Error(`invalid image GC thresholds: low ${low}% must be ≤ high ${high}% ≤ 100%`);
   if (disk.capacityBytes <= 0) return 0;
   const usedPercent = 100 - (disk.availableBytes * 100) / disk.capacityBytes;
   if (usedPercent < high) return 0;

@@ -1,22 +1,30 @@
 /**
  * The node agent on a real machine: registers its Node, keeps its Lease, and runs the pods bound to it with
- * runc and the image cache, all state under one data dir. Stopping leaves containers running; a new agent on
- * the same data dir adopts them.
+ * runc and the image cache, all state under one data dir; serves its containers' logs over HTTPS
+ * (logs/log-server.ts). Stopping leaves containers running; a new agent on the same data dir adopts them.
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ApiClient } from '../../control/client/client.js';
 import type { Taint } from '../../api/types/core.js';
 import { EventRecorder } from '../../control/client/event-recorder.js';
+import type { GcThresholds } from '../images/image-gc.js';
 import { ImageService } from '../images/image-service.js';
 import type { BackoffOptions } from '../images/pull-backoff.js';
 import { ContainerRootfs } from '../pods/container-rootfs.js';
 import { PodWorkers } from '../pods/pod-workers.js';
 import type { ProbeRunner } from '../pods/probes/probe-runner.js';
+import { runChecked } from '../runtime/runc/command.js';
 import { RuncRuntime } from '../runtime/runc/runc-runtime.js';
+import { createSelfSignedServingCert } from '../../control/pki/certificates.js';
+import { DEFAULT_AGENT_PORT, LogServer } from '../logs/log-server.js';
+import { ImageGcLoop } from './image-gc-loop.js';
 import { NodeLeases } from './lease.js';
 import { hostIPv4, machineNodeShape } from './machine.js';
-import { buildNode, HEALTHY } from './node-object.js';
+import { readMachine } from './machine-readings.js';
+import { buildNode } from './node-object.js';
+import { DEFAULT_PRESSURE_THRESHOLDS, nodeHealth, type PressureThresholds } from './node-pressure.js';
+import { NodeStatusReporter } from './node-status.js';
 import { registerNode } from './registration.js';
 
 export interface NodeAgentOptions {
@@ -25,6 +33,8 @@ export interface NodeAgentOptions {
   dataDir: string;
   agentVersion: string;
   hostIP?: string;
+  /** HTTPS port of the agent's endpoint (container logs) on hostIP; default 10250 like the kubelet, 0 picks a free one. */
+  port?: number;
   labels?: Record<string, string>;
   /** Applied when the node is first registered. */
   taints?: Taint[];
@@ -36,6 +46,14 @@ export interface NodeAgentOptions {
   cgroupParent?: string;
   netnsPrefix?: string;
   probeRunner?: ProbeRunner;
+  /** How often conditions are judged (default 10 s) and the longest a status write waits when nothing changes (default 5 min). */
+  statusIntervalMs?: number;
+  statusReportMs?: number;
+  /** Eviction-style thresholds for MemoryPressure, DiskPressure and PIDPressure (default the kubelet's hard ones). */
+  pressureThresholds?: PressureThresholds;
+  /** Image GC disk-usage thresholds (default 85% / 80%) and period (default 5 min); also run when DiskPressure appears. */
+  imageGcThresholds?: GcThresholds;
+  imageGcIntervalMs?: number;
   log?: (msg: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -46,6 +64,9 @@ export class NodeAgent {
   private leases?: NodeLeases;
   private workers?: PodWorkers;
   private events?: EventRecorder;
+  private logServer?: LogServer;
+  private status?: NodeStatusReporter;
+  private imageGc?: ImageGcLoop;
   private readonly registration = new AbortController();
 
   constructor(private readonly client: ApiClient, private readonly opts: NodeAgentOptions) {}
@@ -57,9 +78,22 @@ export class NodeAgent {
     const hostIP = opts.hostIP ?? hostIPv4();
     const runtime = await RuncRuntime.open({ stateDir: join(opts.dataDir, 'runtime'), cgroupParent: opts.cgroupParent, netnsPrefix: opts.netnsPrefix ?? DEFAULT_NETNS_PREFIX });
     const images = await ImageService.open({ root: join(opts.dataDir, 'images'), backoff: opts.imagePullBackoff });
+    this.imageGc = new ImageGcLoop(images, runtime, { thresholds: opts.imageGcThresholds, intervalMs: opts.imageGcIntervalMs, log: opts.log });
+    this.logServer = new LogServer({
+      host: hostIP,
+      port: opts.port ?? DEFAULT_AGENT_PORT,
+      tls: await createSelfSignedServingCert(opts.nodeName, [opts.nodeName], [hostIP]),
+      // The registry presents one of its tokens; the agent knows one: its own (see log-server.ts).
+      token: this.client.config.token,
+      runtime,
+    });
     const shape = await machineNodeShape({ name: opts.nodeName, dataDir: opts.dataDir, agentVersion: opts.agentVersion, hostIP, labels: opts.labels });
+    shape.agentPort = await this.logServer.start();
     shape.taints = opts.taints;
-    const node = await registerNode(this.client, buildNode(shape, HEALTHY, new Date()), { signal: this.registration.signal });
+    const read = () => readMachine(opts.dataDir, () => runChecked('runc', ['--version']));
+    const thresholds = opts.pressureThresholds ?? DEFAULT_PRESSURE_THRESHOLDS;
+    const registered = { health: nodeHealth(await read(), thresholds), at: new Date() };
+    const node = await registerNode(this.client, buildNode(shape, registered.health, registered.at), { signal: this.registration.signal });
     this.leases = new NodeLeases(this.client, {
       intervalMs: opts.leaseIntervalMs,
       onError: (name, err) => opts.log?.('lease renewal failed', { node: name, error: (err as Error).message }),
@@ -72,13 +106,24 @@ export class NodeAgent {
       events: this.events, crashBackoff: opts.crashBackoff, resyncMs: opts.resyncMs, probeRunner: opts.probeRunner, log: opts.log,
     });
     await this.workers.start();
+    this.imageGc.start();
+    this.status = new NodeStatusReporter(this.client.resource('nodes'), {
+      nodeName: opts.nodeName, read, thresholds, registered, intervalMs: opts.statusIntervalMs, reportMs: opts.statusReportMs, log: opts.log,
+      onChange: (health, previous) => {
+        if (health.diskPressure && !previous.diskPressure) this.imageGc?.collect().catch((err: unknown) => opts.log?.('image garbage collection failed', { error: (err as Error).message }));
+      },
+    });
+    this.status.start();
   }
 
   /** Stops the pod loop and heartbeats; containers keep running. */
   async stop(): Promise<void> {
     this.registration.abort();
+    await this.status?.stop();
+    await this.imageGc?.stop();
     await this.workers?.stop();
     await this.leases?.stop();
     await this.events?.flush();
+    await this.logServer?.stop();
   }
 }

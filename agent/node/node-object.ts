@@ -62,6 +62,8 @@ export interface NodeShape {
   /** Applied when the node is first created, like the kubelet's --register-with-taints. */
   taints?: Taint[];
   internalIP?: string;
+  /** The port the agent's HTTPS endpoint (container logs) listens on, reported as daemonEndpoints.kubeletEndpoint. */
+  agentPort?: number;
   software: NodeSoftware;
 }
 
@@ -134,6 +136,7 @@ export function nodeStatus(shape: NodeShape, health: NodeHealth, now: Date): Nod
       ...(shape.internalIP ? [{ type: 'InternalIP', address: shape.internalIP }] : []),
       { type: 'Hostname', address: shape.name },
     ],
+    ...(shape.agentPort ? { daemonEndpoints: { kubeletEndpoint: { Port: shape.agentPort } } } : {}),
     nodeInfo: {
       machineID: sw.machineID,
       systemUUID: sw.systemUUID,

@@ -119,6 +119,8 @@ export interface NodeStatus {
   allocatable?: ResourceList;
   conditions?: Condition[];
   addresses?: { type: string; address: string }[];
+  /** Where the node's agent serves (container logs ...); `Port` is capitalised as in Kubernetes. */
+  daemonEndpoints?: { kubeletEndpoint?: { Port: number } };
   nodeInfo?: Record<string, string>;
   phase?: string;
 }

@@ -87,6 +87,32 @@ async function createServerCert(caCert: string, caKey: string, extraNames: strin
 }
 
 /**
+ * A self-signed serving certificate (no CA), as the kubelet makes for itself when given none: clients either
+ * pin it or, like the registry talking to agents today, do not verify it.
+ */
+export async function createSelfSignedServingCert(commonName: string, names: string[], ips: string[]): Promise<{ cert: string; key: string }> {
+  const keys = await newKeys();
+  const cert = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: serial(),
+    name: `CN=${commonName}`,
+    notBefore: new Date(Date.now() - 60_000),
+    notAfter: new Date(Date.now() + ONE_YEAR_MS),
+    keys,
+    signingAlgorithm: ALGORITHM,
+    extensions: [
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
+      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth], false),
+      new x509.SubjectAlternativeNameExtension([
+        ...names.map((value) => ({ type: 'dns' as const, value })),
+        ...ips.map((value) => ({ type: 'ip' as const, value })),
+      ]),
+    ],
+  });
+  return { cert: cert.toString('pem'), key: pem('PRIVATE KEY', await webcrypto.subtle.exportKey('pkcs8', keys.privateKey)) };
+}
+
+/**
  * Loads the cluster PKI from `dir`, generating what is missing on first start: a CA, a serving
  * certificate signed by it, and an admin token. Files are private to root (mode 0600).
  */

@@ -83,6 +83,7 @@ export class RegistryServer {
     this.handler = new ResourceHandler(this.stores, this.cacher, {
       bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 60_000,
       maxWatchSeconds: opts.maxWatchSeconds ?? 1800,
+      agentToken: opts.tokens?.[0],
     });
   }
 

@@ -11,6 +11,7 @@ import { TooOldRevision } from '../cache/resource-cache.js';
 import type { Cacher } from '../cache/cacher.js';
 import { parseRevision, type DeleteOptions, type ResourceStore } from '../rest/resource-store.js';
 import { decodeBody, readBody } from './body.js';
+import { proxyPodLog } from './pod-log.js';
 import type { ResourceRequest } from './request-info.js';
 import { sendRaw, wantsTable } from './respond.js';
 import { WatchStream } from './watch-stream.js';
@@ -19,6 +20,8 @@ export interface HandlerOptions {
   bookmarkIntervalMs: number;
   /** Upper bound of a watch's life; each gets a random duration between half and all of it, so reconnects spread out. */
   maxWatchSeconds: number;
+  /** Bearer token presented to node agents when proxying pods/log. */
+  agentToken?: string;
 }
 
 /** Serves the REST verbs of every resource: parses the request, calls the ResourceStore, shapes the response. */
@@ -205,6 +208,7 @@ export class ResourceHandler {
         default: throw methodNotAllowed(r.verb, sub);
       }
     }
+    if (sub === 'log') return proxyPodLog({ pods: store, nodes: this.stores.get('/v1/nodes')!, agentToken: this.opts.agentToken }, r, res);
     if (sub === 'binding') {
       if (r.verb !== 'create') throw methodNotAllowed(r.verb, sub);
       const binding = await this.objectBody(req);

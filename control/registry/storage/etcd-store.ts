@@ -23,6 +23,9 @@ export type StoreEvent =
   | { type: 'delete'; key: string; revision: number; prev?: StoredValue };
 
 /** Thrown when a write's precondition (create-only, or revision match) did not hold; carries the current value. */
+/** Room for a page of thousands of large objects (a Node is ~2 KiB, 5,000 of them ~10 MiB); etcd bounds what it sends. */
+const MAX_ETCD_RESPONSE_BYTES = 512 * 1024 * 1024;
+
 export class PreconditionFailed extends Error {
   constructor(readonly current: StoredValue | undefined) {
     super(current ? `revision is now ${current.modRevision}` : 'key does not exist');
@@ -78,7 +81,8 @@ export class EtcdStore {
   private readonly client: Etcd3;
 
   constructor(endpoints: string[], private readonly observe: StoreObserver = () => {}) {
-    this.client = new Etcd3({ hosts: endpoints, dialTimeout: 5000 });
+    // gRPC's default 4 MiB receive limit would fail a page of a few thousand Nodes; etcd itself bounds responses.
+    this.client = new Etcd3({ hosts: endpoints, dialTimeout: 5000, grpcOptions: { 'grpc.max_receive_message_length': MAX_ETCD_RESPONSE_BYTES } });
   }
 
   /** Every etcd call has a deadline: a stuck connection fails the request (and is retried by the client) instead of hanging it. */
