@@ -14,6 +14,10 @@ export interface AgentArgs {
   dataDir: string;
   /** Real node only: the Node's name (default: the host name). */
   nodeName?: string;
+  /** Real node only: the address the node reports and its HTTPS endpoint listens on (default: first non-loopback IPv4). */
+  nodeIp?: string;
+  /** Real node only: the HTTPS endpoint's port (default 10250; 0 picks a free one). */
+  port?: number;
   nodes: number;
   zones: number;
   region?: string;
@@ -162,6 +166,8 @@ function realAgent(args: AgentArgs, client: ApiClient, progress: (line: string) 
     nodeName,
     dataDir: args.dataDir,
     agentVersion: args.agentVersion,
+    hostIP: args.nodeIp,
+    port: args.port,
     labels: Object.fromEntries(args.label.map(parseLabel)),
     taints: args.taint.map(parseTaint),
     leaseIntervalMs: args.leaseIntervalMs,

@@ -27,7 +27,7 @@ const prefix = `${TEST_PREFIX}agent-${Math.random().toString(36).slice(2, 7)}`;
 const dataDir = join(tmpdir(), prefix);
 const nodeName = `${prefix}-node`;
 const agentOptions: NodeAgentOptions = {
-  nodeName, dataDir, agentVersion: 'v0.0.0-test', hostIP: '127.0.0.1', cgroupParent: `/${prefix}`, netnsPrefix: `${prefix}-`,
+  nodeName, dataDir, agentVersion: 'v0.0.0-test', hostIP: '127.0.0.1', port: 0, cgroupParent: `/${prefix}`, netnsPrefix: `${prefix}-`,
   resyncMs: 300, crashBackoff: { initialMs: 1000, maxMs: 8000 }, leaseIntervalMs: 5000,
 };
 
@@ -216,7 +216,7 @@ describe('node agent with runc', () => {
 describe('cairn agent (real node)', () => {
   it('registers this machine under --node-name with its data in --data-dir, and stops on SIGINT', async () => {
     const name = `${prefix}-cli`;
-    const child = spawn('node', [CAIRN, '--kubeconfig', cluster.kubeconfig, 'agent', '--node-name', name, '--data-dir', join(dataDir, 'cli'), '--label', 'role=test']);
+    const child = spawn('node', [CAIRN, '--kubeconfig', cluster.kubeconfig, 'agent', '--node-name', name, '--node-ip', '127.0.0.1', '--port', '0', '--data-dir', join(dataDir, 'cli'), '--label', 'role=test']);
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
