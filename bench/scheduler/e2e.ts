@@ -14,6 +14,7 @@ import { loadKubeconfig } from '../../control/client/config.js';
 import { quantityToMilli } from '../../api/quantity.js';
 import { call, drive, startBenchCluster, type BenchCluster } from '../lib/bench-cluster.js';
 import { Samples } from '../lib/stats.js';
+import { freePort } from '../../test/harness/ports.js';
 import { clusterFor, fillerPod, GPU_POOL_LABEL, GPU_TAINT, HIGH_PRIORITY, HIGH_PRIORITY_CLASS, SCENARIOS, scenarioPod, type ScenarioName } from './workloads.js';
 
 const { values: args } = parseArgs({
@@ -153,7 +154,12 @@ async function run(scenario: ScenarioName, nodes: number, podCount: number): Pro
     startFleets(cluster, scenario, nodes);
     await waitForNodes(client, nodes);
     progress(`${nodes} hollow nodes registered in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-    cluster.spawnCairn('scheduler', ['--kubeconfig', cluster.kubeconfig, 'scheduler']);
+    // The scheduler serves /healthz once its informers have synced: only then does the clock start.
+    const metricsPort = await freePort();
+    cluster.spawnCairn('scheduler', ['--kubeconfig', cluster.kubeconfig, 'scheduler', '--metrics-port', String(metricsPort)]);
+    const schedulerStart = performance.now();
+    while (!(await fetch(`http://127.0.0.1:${metricsPort}/healthz`).then((r) => r.ok, () => false))) await new Promise((r) => setTimeout(r, 200));
+    progress(`scheduler ready in ${((performance.now() - schedulerStart) / 1000).toFixed(1)} s`);
     const tracker = await trackBinds(client);
     const made = new Map<string, Pod>();
     const remember = (p: Pod): Pod => { made.set(p.metadata.name!, p); return p; };

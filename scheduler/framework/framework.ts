@@ -81,17 +81,24 @@ export class Framework {
     return { nodeNames };
   }
 
-  /** Filter plugins in order; the first rejection wins. Nominated higher-priority pods count as present. */
+  /**
+   * Filter plugins in order; the first rejection wins. Pods nominated to the node with at least this pod's
+   * priority must fit too, so the node must pass both with and without them (as kube-scheduler checks). The
+   * plain pass runs first: a node rejected without them is rejected either way, and the copy with them added
+   * (a clone per node) is made only for nodes that pass, which in a full cluster under preemption is few.
+   */
   runFilter(state: CycleState, pod: PodInfo, node: NodeInfo): MaybeStatus {
+    const plain = this.runFilterPlugins(state, pod, node);
+    if (plain) return plain;
     const nominated = this.nominated(node.name, pod);
-    if (nominated.length === 0) return this.runFilterPlugins(state, pod, node);
+    if (nominated.length === 0) return undefined;
     const withNominated = node.clone();
     const nominatedState = state.clone();
     for (const other of nominated) {
       withNominated.addPod(other);
       for (const p of this.plugins.preFilter) if (!state.skipFilter.has(p.name)) p.addPod?.(nominatedState, pod, other, withNominated);
     }
-    return this.runFilterPlugins(nominatedState, pod, withNominated) ?? this.runFilterPlugins(state, pod, node);
+    return this.runFilterPlugins(nominatedState, pod, withNominated);
   }
 
   runFilterPlugins(state: CycleState, pod: PodInfo, node: NodeInfo): MaybeStatus {

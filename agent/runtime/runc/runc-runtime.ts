@@ -36,6 +36,8 @@ export interface RuncRuntimeOptions {
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 const SUPERVISOR_MAIN = fileURLToPath(new URL('./supervisor-main.js', import.meta.url));
+/** How old a shared container listing may be before a caller takes a new one. */
+const LISTING_MAX_AGE_MS = 500;
 const POLL_MS = 25;
 /** How long a SIGKILLed container may take to be reaped and recorded before we call it stuck. */
 const KILL_TIMEOUT_MS = 10_000;
@@ -63,6 +65,9 @@ export class RuncRuntime implements ContainerRuntime {
   private readonly runc: string;
   private readonly cgroupParent: string;
   private readonly sandboxes: NetnsSandboxes;
+  /** Bumped before and after every container change: a listing is reused only if none happened since. */
+  private changes = 0;
+  private listing: { at: number; changes: number; result: Promise<ContainerStatus[]> } | undefined;
 
   private constructor(private readonly options: RuncRuntimeOptions, private readonly cgroupMode: CgroupMode) {
     this.containersDir = join(options.stateDir, 'containers');
@@ -95,6 +100,10 @@ export class RuncRuntime implements ContainerRuntime {
   }
 
   async createContainer(config: ContainerConfig): Promise<ContainerStatus> {
+    return this.changing(() => this.createContainerNow(config));
+  }
+
+  private async createContainerNow(config: ContainerConfig): Promise<ContainerStatus> {
     if (!ID.test(config.id)) throw new Error(`invalid container id ${JSON.stringify(config.id)}`);
     const netnsPath = this.sandboxes.netnsPath(config.podId);
     await access(netnsPath).catch(() => { throw new Error(`pod sandbox ${config.podId} does not exist`); });
@@ -115,6 +124,10 @@ export class RuncRuntime implements ContainerRuntime {
   }
 
   async startContainer(id: string): Promise<ContainerStatus> {
+    return this.changing(() => this.startContainerNow(id));
+  }
+
+  private async startContainerNow(id: string): Promise<ContainerStatus> {
     const { files, meta } = await this.load(id);
     if (await readJson(files.supervisor)) throw new Error(`container ${id} was already started`);
     const options: SupervisorOptions = {
@@ -148,6 +161,10 @@ export class RuncRuntime implements ContainerRuntime {
   }
 
   async stopContainer(id: string, gracePeriodSeconds: number): Promise<ContainerStatus> {
+    return this.changing(() => this.stopContainerNow(id, gracePeriodSeconds));
+  }
+
+  private async stopContainerNow(id: string, gracePeriodSeconds: number): Promise<ContainerStatus> {
     const { files, meta } = await this.load(id);
     if ((await this.statusOf(files, meta)).state !== 'running') return this.statusOf(files, meta);
     await this.kill(id, 'TERM');
@@ -161,6 +178,10 @@ export class RuncRuntime implements ContainerRuntime {
   }
 
   async removeContainer(id: string): Promise<void> {
+    return this.changing(() => this.removeContainerNow(id));
+  }
+
+  private async removeContainerNow(id: string): Promise<void> {
     if (!ID.test(id)) throw new Error(`invalid container id ${JSON.stringify(id)}`);
     const files = this.files(id);
     const meta = await readJson<ContainerMeta>(files.meta);
@@ -183,7 +204,23 @@ export class RuncRuntime implements ContainerRuntime {
     return meta && this.statusOf(files, meta);
   }
 
+  /**
+   * Every pod worker lists its pod's containers on each sync; one `runc list` plus a scan of every container's
+   * files per caller made that quadratic in pods (as the kubelet's PLEG avoids with one relist for all pods).
+   * So all callers share one listing, taken at most LISTING_MAX_AGE_MS ago and after this runtime's last change
+   * (create/start/stop/remove bump `changes`); exits seen only by runc show up within that age.
+   */
   async listContainers(filter: { podId?: string } = {}): Promise<ContainerStatus[]> {
+    const now = Date.now();
+    const cached = this.listing;
+    const fresh = cached && cached.changes === this.changes && now - cached.at <= LISTING_MAX_AGE_MS;
+    const listing = fresh ? cached : (this.listing = { at: now, changes: this.changes, result: this.listAll() });
+    listing.result.catch(() => { if (this.listing === listing) this.listing = undefined; });
+    const all = await listing.result;
+    return filter.podId === undefined ? all : all.filter((c) => c.podId === filter.podId);
+  }
+
+  private async listAll(): Promise<ContainerStatus[]> {
     const listed = await runCommand(this.runc, ['--root', this.runcRoot, 'list', '--format', 'json']);
     if (listed.code !== 0) throw new Error(`runc list: ${listed.stderr.trim()}`);
     const states = new Map(((JSON.parse(listed.stdout) as RuncState[] | null) ?? []).map((s) => [s.id, s]));
@@ -191,10 +228,19 @@ export class RuncRuntime implements ContainerRuntime {
     for (const id of await readdir(this.containersDir)) {
       const files = this.files(id);
       const meta = await readJson<ContainerMeta>(files.meta);
-      if (!meta || (filter.podId !== undefined && meta.config.podId !== filter.podId)) continue;
-      statuses.push(await this.statusOf(files, meta, states.get(id) ?? null));
+      if (meta) statuses.push(await this.statusOf(files, meta, states.get(id) ?? null));
     }
     return statuses;
+  }
+
+  /** Wraps a state change so listings taken before or during it are not reused after it. */
+  private async changing<T>(fn: () => Promise<T>): Promise<T> {
+    this.changes++;
+    try {
+      return await fn();
+    } finally {
+      this.changes++;
+    }
   }
 
   async exec(id: string, args: string[], options: { timeoutMs?: number } = {}): Promise<ExecResult> {
