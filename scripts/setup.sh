@@ -9,6 +9,8 @@ command -v kubectl >/dev/null 2>&1 || need+=(kubernetes-client)
 command -v prometheus >/dev/null 2>&1 || need+=(prometheus)   # the tests scrape /metrics with the real Prometheus
 command -v docker-registry >/dev/null 2>&1 || need+=(docker-registry)   # the image tests pull from a real OCI registry
 command -v runc >/dev/null 2>&1 || need+=(runc)   # the agent's OCI runtime
+command -v ip >/dev/null 2>&1 || need+=(iproute2)   # pod network namespaces (ip netns)
+command -v nsenter >/dev/null 2>&1 || need+=(util-linux)   # probes run inside the pod's network namespace
 dpkg-query -W -f='${Status}' busybox-static 2>/dev/null | grep -q 'ok installed' || need+=(busybox-static)   # static /bin/busybox: test container rootfs
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing Debian packages: ${need[*]}"
