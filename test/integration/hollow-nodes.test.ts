@@ -91,7 +91,8 @@ describe('hollow nodes', () => {
     expect(running.status).toMatchObject({ hostIP: '10.0.0.2', podIP: expect.stringMatching(/^100\.(6[4-9]|[7-9]\d|1[01]\d|12[0-7])\./), startTime: expect.any(String) });
     expect(running.status?.containerStatuses?.[0]).toMatchObject({ name: 'web', ready: true, restartCount: 0, image: 'nginx:1.25', state: { running: {} } });
     expect(running.status?.containerStatuses?.[0]?.containerID).toMatch(/^sim:\/\//);
-    expect(fleet.stats().podsRunning).toBe(1);
+    // The fleet counts the pod once its status write is answered, which may come just after our read saw it.
+    await waitFor('the fleet counting the pod as running', () => fleet.stats().podsRunning === 1);
 
     await pods.delete(name, 'default');
     await waitFor('the pod gone once its node confirmed', () => gone(() => pods.get(name, 'default')));
