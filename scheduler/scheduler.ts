@@ -125,7 +125,7 @@ export class Scheduler {
       this.nominator.forget(key);
       if (this.isTerminal(pod)) {
         // A finished pod holds no resources on its node any more.
-        if (this.cache.removePod(key)) this.queue.onClusterEvent('AssignedPodDelete');
+        if (this.cache.removePod(key)) this.queue.onClusterEvent('AssignedPodDelete', pod.spec.nodeName);
         return;
       }
       const wasKnown = this.cache.nodeOf(key) !== undefined && !this.cache.isAssumed(key);
@@ -149,7 +149,7 @@ export class Scheduler {
     const key = podKey(pod);
     this.queue.delete(key);
     this.nominator.forget(key);
-    if (this.cache.removePod(key)) this.queue.onClusterEvent('AssignedPodDelete');
+    if (this.cache.removePod(key)) this.queue.onClusterEvent('AssignedPodDelete', pod.spec.nodeName);
   }
 
   private async run(): Promise<void> {
@@ -183,17 +183,19 @@ export class Scheduler {
     const outcome = findHost(fwk, this.cache, podInfo, state);
     if (outcome.host === undefined) {
       let message = fitErrorMessage(this.cache.nodes.length, outcome.rejected, outcome.preFilter);
+      let nominated = pod.status?.nominatedNodeName;
       if (!outcome.preFilter || outcome.preFilter.code === 'Unschedulable') {
         const post = await fwk.runPostFilter(state, podInfo, outcome.rejected);
         if (post) {
           this.metrics.preemptionAttempts.inc();
           if (post.nominatedNodeName) this.metrics.preemptionVictims.observe(post.victims ?? 0);
+          nominated = post.nominatedNodeName ?? nominated;
           message += ` ${post.status.message()}`;
         }
       }
       this.metrics.attempts.inc({ result: 'unschedulable', profile });
       this.metrics.attemptDuration.observe({ result: 'unschedulable', profile }, (performance.now() - started) / 1000);
-      this.fail(q, rejectingPlugins(outcome), cycle, 'FailedScheduling', message);
+      this.fail(q, rejectingPlugins(outcome), cycle, 'FailedScheduling', message, nominated);
       return;
     }
     const host = outcome.host;
@@ -246,8 +248,8 @@ export class Scheduler {
     this.events.record(latest, 'Warning', 'FailedScheduling', `Binding rejected: ${status.message()}`);
   }
 
-  private fail(q: QueuedPod, rejectedBy: string[], cycle: number, reason: string, message: string): void {
-    this.queue.requeueFailed(q, rejectedBy, cycle);
+  private fail(q: QueuedPod, rejectedBy: string[], cycle: number, reason: string, message: string, nominatedNode?: string): void {
+    this.queue.requeueFailed(q, rejectedBy, cycle, nominatedNode);
     const pod = this.pods.get(q.podInfo.key);
     if (!pod) return;
     this.events.record(pod, 'Warning', reason, message);

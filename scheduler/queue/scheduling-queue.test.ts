@@ -94,6 +94,19 @@ describe('SchedulingQueue', () => {
     q.close();
   });
 
+  it('wakes a preemptor waiting for its victims only when a pod leaves its nominated node', () => {
+    const now = { t: 0 };
+    const q = queue(now, { NodeResourcesFit: ['AssignedPodDelete'] });
+    q.add(pod('preemptor', 1000));
+    q.requeueFailed(q.tryPop()!, ['NodeResourcesFit'], q.currentCycle + 1, 'node-a');
+    now.t += 5000;
+    q.onClusterEvent('AssignedPodDelete', 'node-b');
+    expect(q.lengths().unschedulable).toBe(1);
+    q.onClusterEvent('AssignedPodDelete', 'node-a');
+    expect(q.tryPop()?.podInfo.key).toBe('default/preemptor');
+    q.close();
+  });
+
   it('pop waits for the next pod and resolves undefined on close', async () => {
     const q = queue({ t: 0 });
     const waiting = q.pop();

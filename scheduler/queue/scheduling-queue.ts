@@ -22,6 +22,8 @@ export interface QueuedPod {
   /** Plugins that rejected it in its last attempt: only events they care about move it. */
   rejectedBy: Set<string>;
   backoffUntil: number;
+  /** The node preemption promised it: a pod freed elsewhere does not concern it while it waits for its victims. */
+  nominatedNode?: string;
 }
 
 export interface QueueOptions {
@@ -139,10 +141,11 @@ export class SchedulingQueue {
    * The pod's attempt failed. `rejectedBy` empty means an error (not a verdict): it backs off and retries.
    * Otherwise it parks as unschedulable, unless something moved while it was being scheduled.
    */
-  requeueFailed(q: QueuedPod, rejectedBy: Iterable<string>, podCycle: number): void {
+  requeueFailed(q: QueuedPod, rejectedBy: Iterable<string>, podCycle: number, nominatedNode?: string): void {
     if (!this.inFlight.has(q.podInfo.key)) return; // deleted meanwhile
     this.inFlight.delete(q.podInfo.key);
     q.rejectedBy = new Set(rejectedBy);
+    q.nominatedNode = nominatedNode;
     q.backoffUntil = this.now() + this.backoffFor(q.attempts);
     if (q.rejectedBy.size === 0 || this.moveRequestCycle >= podCycle) this.pushBackoff(q);
     else {
@@ -161,10 +164,15 @@ export class SchedulingQueue {
     return this.cycle;
   }
 
-  /** A cluster event happened: pods rejected by a plugin that cares about it get another try. */
-  onClusterEvent(event: ClusterEvent): void {
+  /**
+   * A cluster event happened (on `nodeName`, for pod events): pods rejected by a plugin that cares about it get
+   * another try. A pod waiting for its preemption victims only cares about pods leaving its nominated node,
+   * so a wave of preemptions does not wake every waiting preemptor on each deletion.
+   */
+  onClusterEvent(event: ClusterEvent, nodeName?: string): void {
     this.moveRequestCycle = this.cycle;
     for (const [key, q] of this.unschedulable) {
+      if (event === 'AssignedPodDelete' && q.nominatedNode && nodeName && q.nominatedNode !== nodeName) continue;
       if (this.mayFitAfter(q, event)) {
         this.unschedulable.delete(key);
         this.requeue(q);
