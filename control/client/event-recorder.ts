@@ -13,6 +13,9 @@ import type { ApiClient } from './client.js';
 
 export type EventType = 'Normal' | 'Warning';
 
+/** Distinct recent events remembered for aggregation; the least recently seen are forgotten first. */
+const MAX_REMEMBERED = 4096;
+
 export interface EventRecorderOptions {
   component: string;
   host?: string;
@@ -63,8 +66,10 @@ export class EventRecorder {
         source: { component: this.opts.component, ...(this.opts.host ? { host: this.opts.host } : {}) },
       };
     }
+    // Oldest first in the map (re-inserted on every use), so trimming to the bound is O(1) per event.
+    this.recent.delete(dedupKey);
     this.recent.set(dedupKey, { event, at: previous && now - previous.at < window ? previous.at : now });
-    if (this.recent.size > 4096) this.forgetOld(now, window);
+    while (this.recent.size > MAX_REMEMBERED) this.recent.delete(this.recent.keys().next().value!);
     if (this.queue.length >= (this.opts.maxQueued ?? 1000)) {
       this.dropped++;
       return;
@@ -77,10 +82,6 @@ export class EventRecorder {
   flush(): Promise<void> {
     if (this.queue.length === 0 && this.inFlight === 0) return Promise.resolve();
     return new Promise((resolve) => this.idle.push(resolve));
-  }
-
-  private forgetOld(now: number, window: number): void {
-    for (const [k, r] of this.recent) if (now - r.at >= window) this.recent.delete(k);
   }
 
   private pump(): void {
