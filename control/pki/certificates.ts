@@ -34,6 +34,23 @@ function serial(): string {
   return randomBytes(8).toString('hex').replace(/^[89a-f]/, '1');
 }
 
+async function privateKeyPem(keys: CryptoKeyPair): Promise<string> {
+  return pem('PRIVATE KEY', await webcrypto.subtle.exportKey('pkcs8', keys.privateKey));
+}
+
+/** What a TLS server certificate carries: not a CA, server auth, valid for these DNS names and IPs. */
+function servingExtensions(names: string[], ips: string[]): x509.Extension[] {
+  return [
+    new x509.BasicConstraintsExtension(false, undefined, true),
+    new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
+    new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth], false),
+    new x509.SubjectAlternativeNameExtension([
+      ...names.map((value) => ({ type: 'dns' as const, value })),
+      ...ips.map((value) => ({ type: 'ip' as const, value })),
+    ]),
+  ];
+}
+
 async function createCa(): Promise<{ cert: string; key: string }> {
   const keys = await newKeys();
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
@@ -49,7 +66,7 @@ async function createCa(): Promise<{ cert: string; key: string }> {
       await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
     ],
   });
-  return { cert: cert.toString('pem'), key: pem('PRIVATE KEY', await webcrypto.subtle.exportKey('pkcs8', keys.privateKey)) };
+  return { cert: cert.toString('pem'), key: await privateKeyPem(keys) };
 }
 
 async function importCa(caCert: string, caKey: string): Promise<{ cert: x509.X509Certificate; key: CryptoKey }> {
@@ -73,17 +90,9 @@ async function createServerCert(caCert: string, caKey: string, extraNames: strin
     publicKey: keys.publicKey,
     signingKey: ca.key,
     signingAlgorithm: ALGORITHM,
-    extensions: [
-      new x509.BasicConstraintsExtension(false, undefined, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
-      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth], false),
-      new x509.SubjectAlternativeNameExtension([
-        ...[...names].map((value) => ({ type: 'dns' as const, value })),
-        ...ips.map((value) => ({ type: 'ip' as const, value })),
-      ]),
-    ],
+    extensions: servingExtensions([...names], ips),
   });
-  return { cert: cert.toString('pem'), key: pem('PRIVATE KEY', await webcrypto.subtle.exportKey('pkcs8', keys.privateKey)) };
+  return { cert: cert.toString('pem'), key: await privateKeyPem(keys) };
 }
 
 /**
@@ -99,17 +108,9 @@ export async function createSelfSignedServingCert(commonName: string, names: str
     notAfter: new Date(Date.now() + ONE_YEAR_MS),
     keys,
     signingAlgorithm: ALGORITHM,
-    extensions: [
-      new x509.BasicConstraintsExtension(false, undefined, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
-      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth], false),
-      new x509.SubjectAlternativeNameExtension([
-        ...names.map((value) => ({ type: 'dns' as const, value })),
-        ...ips.map((value) => ({ type: 'ip' as const, value })),
-      ]),
-    ],
+    extensions: servingExtensions(names, ips),
   });
-  return { cert: cert.toString('pem'), key: pem('PRIVATE KEY', await webcrypto.subtle.exportKey('pkcs8', keys.privateKey)) };
+  return { cert: cert.toString('pem'), key: await privateKeyPem(keys) };
 }
 
 /**

@@ -35,6 +35,24 @@ export interface AgentLab {
   stop(): Promise<void>;
 }
 
+/**
+ * Removes everything a test agent with this data dir and prefix left on the machine: its containers and pod
+ * sandboxes (network namespaces), overlay mounts, cgroup parent and the data dir itself.
+ */
+export async function removeAgentNodeState(dataDir: string, prefix: string): Promise<void> {
+  const inspect = await RuncRuntime.open({ stateDir: join(dataDir, 'runtime'), cgroupParent: `/${prefix}`, netnsPrefix: `${prefix}-` }).catch(() => undefined);
+  if (inspect) {
+    for (const c of await inspect.listContainers().catch(() => [])) await inspect.removeContainer(c.id).catch(() => undefined);
+    for (const s of await inspect.listPodSandboxes().catch(() => [])) await inspect.removePodSandbox(s.podId).catch(() => undefined);
+  }
+  const mounts = (await readFile('/proc/self/mountinfo', 'utf8')).split('\n').map((l) => l.split(' ')[4]).filter((m) => m?.startsWith(dataDir));
+  for (const m of mounts) await run('umount', [m]).catch(() => undefined);
+  const mode = await detectCgroupMode();
+  const parents = mode === 'v2' ? [CGROUP_ROOT] : (await readdir(CGROUP_ROOT)).map((c) => join(CGROUP_ROOT, c));
+  for (const parent of parents) await rmdir(join(parent, prefix)).catch(() => undefined);
+  await rm(dataDir, { recursive: true, force: true });
+}
+
 export async function startAgentLab(label: string, overrides: Partial<NodeAgentOptions> = {}): Promise<AgentLab> {
   const prefix = `${TEST_PREFIX}${label}-${Math.random().toString(36).slice(2, 7)}`;
   const dataDir = join(tmpdir(), prefix);
@@ -50,17 +68,7 @@ export async function startAgentLab(label: string, overrides: Partial<NodeAgentO
 
   const stop = async (): Promise<void> => {
     await agent?.stop();
-    const inspect = await RuncRuntime.open({ stateDir: join(dataDir, 'runtime'), cgroupParent: `/${prefix}`, netnsPrefix: `${prefix}-` }).catch(() => undefined);
-    if (inspect) {
-      for (const c of await inspect.listContainers().catch(() => [])) await inspect.removeContainer(c.id).catch(() => undefined);
-      for (const s of await inspect.listPodSandboxes().catch(() => [])) await inspect.removePodSandbox(s.podId).catch(() => undefined);
-    }
-    const mounts = (await readFile('/proc/self/mountinfo', 'utf8')).split('\n').map((l) => l.split(' ')[4]).filter((m) => m?.startsWith(dataDir));
-    for (const m of mounts) await run('umount', [m]).catch(() => undefined);
-    const mode = await detectCgroupMode();
-    const parents = mode === 'v2' ? [CGROUP_ROOT] : (await readdir(CGROUP_ROOT)).map((c) => join(CGROUP_ROOT, c));
-    for (const parent of parents) await rmdir(join(parent, prefix)).catch(() => undefined);
-    await rm(dataDir, { recursive: true, force: true });
+    await removeAgentNodeState(dataDir, prefix);
     await images?.stop();
     await cluster?.stop();
   };

@@ -2,7 +2,8 @@ import { readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-function alive(pid: number): boolean {
+/** Whether a process with this pid exists (signal 0 probes without touching it). */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -11,15 +12,18 @@ function alive(pid: number): boolean {
   }
 }
 
+/** A `cairn-test-<pid>-*` name (temp dir, container, netns) left by a test run that is no longer alive. */
+export function isStaleTestName(name: string): boolean {
+  const pid = Number(/^cairn-test-(\d+)-/.exec(name)?.[1]);
+  return pid > 0 && pid !== process.pid && !alive(pid);
+}
+
 /**
  * Makes a crashed test run's leftovers harmless: for every `cairn-test-<pid>-*` directory whose run is gone,
  * kills processes still using it (an orphaned etcd or Prometheus) and removes it.
  */
 export async function reapStaleTestDirs(): Promise<void> {
-  const stale = (await readdir(tmpdir()))
-    .map((name) => ({ name, pid: Number(/^cairn-test-(\d+)-/.exec(name)?.[1]) }))
-    .filter(({ pid }) => pid > 0 && pid !== process.pid && !alive(pid))
-    .map(({ name }) => join(tmpdir(), name));
+  const stale = (await readdir(tmpdir())).filter(isStaleTestName).map((name) => join(tmpdir(), name));
   if (!stale.length) return;
   for (const proc of await readdir('/proc')) {
     if (!/^\d+$/.test(proc)) continue;

@@ -4,24 +4,22 @@
  * scheduler). Every container, netns, cgroup and directory carries this run's prefix and is removed in teardown.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { readdir, readFile, rm, rmdir } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import type { Container, ContainerStatus, Event, Pod, PodSpec } from '../../api/types/core.js';
 import { DistributionClient } from '../../agent/images/distribution-client.js';
 import { NodeAgent, type NodeAgentOptions } from '../../agent/node/node-agent.js';
-import { CGROUP_ROOT, detectCgroupMode } from '../../agent/runtime/runc/cgroups.js';
 import { RuncRuntime } from '../../agent/runtime/runc/runc-runtime.js';
+import { removeAgentNodeState } from '../harness/agent-lab.js';
 import { startTestCluster, TEST_PREFIX, type TestCluster } from '../harness/cluster.js';
 import { waitFor, within } from '../harness/wait.js';
 import { startLabRegistry, type LabRegistry } from '../lab/image-registry.js';
 import { startRegistryProxy, type RegistryProxy } from '../lab/registry-proxy.js';
 import { pushTestImages, type TestImageRefs } from '../lab/test-images.js';
 
-const run = promisify(execFile);
 const CAIRN = fileURLToPath(new URL('../../../bin/cairn.js', import.meta.url));
 const prefix = `${TEST_PREFIX}agent-${Math.random().toString(36).slice(2, 7)}`;
 const dataDir = join(tmpdir(), prefix);
@@ -85,16 +83,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await agent?.stop();
-  if (inspect) {
-    for (const c of await inspect.listContainers().catch(() => [])) await inspect.removeContainer(c.id).catch(() => undefined);
-    for (const s of await inspect.listPodSandboxes().catch(() => [])) await inspect.removePodSandbox(s.podId).catch(() => undefined);
-  }
-  const mounts = (await readFile('/proc/self/mountinfo', 'utf8')).split('\n').map((l) => l.split(' ')[4]).filter((m) => m?.startsWith(dataDir));
-  for (const m of mounts) await run('umount', [m]).catch(() => undefined);
-  const mode = await detectCgroupMode();
-  const parents = mode === 'v2' ? [CGROUP_ROOT] : (await readdir(CGROUP_ROOT)).map((c) => join(CGROUP_ROOT, c));
-  for (const parent of parents) await rmdir(join(parent, prefix)).catch(() => undefined);
-  await rm(dataDir, { recursive: true, force: true });
+  await removeAgentNodeState(dataDir, prefix);
   await proxy?.stop();
   await registry?.stop();
   await cluster?.stop();

@@ -14,32 +14,21 @@ import { containerResources } from '../../agent/runtime/runc/resources.js';
 import { RuncRuntime, type RuncRuntimeOptions } from '../../agent/runtime/runc/runc-runtime.js';
 import type { ContainerConfig, ContainerStatus } from '../../agent/runtime/runtime.js';
 import { buildBusyboxRootfs } from '../lab/busybox-rootfs.js';
-import { reapStaleTestDirs } from '../harness/reap.js';
+import { alive, isStaleTestName, reapStaleTestDirs } from '../harness/reap.js';
 import { waitFor } from '../harness/wait.js';
 
 const run = promisify(execFile);
-const STALE = /^cairn-test-(\d+)-/;
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-const staleName = (name: string) => { const pid = Number(STALE.exec(name)?.[1]); return pid > 0 && pid !== process.pid && !alive(pid); };
 
 /** Kills and removes what a crashed run left in the kernel: runc containers, cgroups, network namespaces. */
 async function reapStaleRuncRuns(): Promise<void> {
-  for (const name of (await readdir(tmpdir())).filter(staleName)) {
+  for (const name of (await readdir(tmpdir())).filter(isStaleTestName)) {
     const root = join(tmpdir(), name, 'state', 'runc');
     const listed = await run('runc', ['--root', root, 'list', '-q']).catch(() => ({ stdout: '' }));
     for (const id of listed.stdout.split('\n').filter(Boolean)) await run('runc', ['--root', root, 'delete', '--force', id]).catch(() => undefined);
   }
   const cgroupParents = [CGROUP_ROOT, ...(await readdir(CGROUP_ROOT)).map((c) => join(CGROUP_ROOT, c))];
   for (const parent of cgroupParents) {
-    for (const name of (await readdir(parent).catch(() => [] as string[])).filter(staleName)) {
+    for (const name of (await readdir(parent).catch(() => [] as string[])).filter(isStaleTestName)) {
       const dir = join(parent, name);
       for (const child of await readdir(dir, { withFileTypes: true })) {
         if (!child.isDirectory()) continue;
@@ -50,7 +39,7 @@ async function reapStaleRuncRuns(): Promise<void> {
       await rmdir(dir).catch(() => undefined);
     }
   }
-  const netns = (await run('ip', ['netns', 'list'])).stdout.split('\n').map((l) => l.split(' ')[0]).filter((n) => n && staleName(n));
+  const netns = (await run('ip', ['netns', 'list'])).stdout.split('\n').map((l) => l.split(' ')[0]).filter((n) => n && isStaleTestName(n));
   for (const name of netns) await run('ip', ['netns', 'delete', name]).catch(() => undefined);
 }
 
