@@ -24,7 +24,7 @@ import { ApiWriter } from './api-writer.js';
 import { SchedulerMetrics } from './metrics.js';
 import { DEFAULT_PLUGINS, pluginRegistry } from './plugins/registry.js';
 import { SchedulingQueue, type QueuedPod } from './queue/scheduling-queue.js';
-import { nodeEvents, podChangedForScheduling } from './cluster-events.js';
+import { labelsChanged, nodeEvents, podChangedForScheduling } from './cluster-events.js';
 import { findHost, rejectingPlugins } from './schedule-cycle.js';
 
 export interface SchedulerOptions {
@@ -79,7 +79,7 @@ export class Scheduler {
     this.namespaces.on('add', (ns) => this.cache.setNamespace(ns.metadata.name!, ns.metadata.labels));
     this.namespaces.on('update', (old, ns) => {
       this.cache.setNamespace(ns.metadata.name!, ns.metadata.labels);
-      if (JSON.stringify(old.metadata.labels ?? {}) !== JSON.stringify(ns.metadata.labels ?? {})) this.queue.onClusterEvent('NamespaceLabelChange');
+      if (labelsChanged(old, ns)) this.queue.onClusterEvent('NamespaceLabelChange');
     });
     this.namespaces.on('delete', (ns) => this.cache.removeNamespace(ns.metadata.name!));
     this.nodes.on('add', (node) => {
@@ -131,7 +131,7 @@ export class Scheduler {
       const wasKnown = this.cache.nodeOf(key) !== undefined && !this.cache.isAssumed(key);
       this.cache.setBoundPod(pod);
       if (!wasKnown) this.queue.onClusterEvent('AssignedPodAdd');
-      else if (old && JSON.stringify(old.metadata.labels ?? {}) !== JSON.stringify(pod.metadata.labels ?? {})) this.queue.onClusterEvent('AssignedPodLabelChange');
+      else if (old && labelsChanged(old, pod)) this.queue.onClusterEvent('AssignedPodLabelChange');
       return;
     }
     if (!this.frameworks.has(pod.spec.schedulerName ?? DEFAULT_SCHEDULER_NAME) || this.isTerminal(pod) || pod.metadata.deletionTimestamp) {
