@@ -11,6 +11,11 @@ command -v docker-registry >/dev/null 2>&1 || need+=(docker-registry)   # the im
 command -v runc >/dev/null 2>&1 || need+=(runc)   # the agent's OCI runtime
 command -v ip >/dev/null 2>&1 || need+=(iproute2)   # pod network namespaces (ip netns)
 command -v nsenter >/dev/null 2>&1 || need+=(util-linux)   # probes run inside the pod's network namespace
+command -v nft >/dev/null 2>&1 || need+=(nftables)   # service VIPs and NetworkPolicy are nftables rules
+command -v dig >/dev/null 2>&1 || need+=(bind9-dnsutils)   # the DNS tests ask with the real dig
+command -v dnsperf >/dev/null 2>&1 || need+=(dnsperf)   # bench/network: DNS load
+command -v dnsmasq >/dev/null 2>&1 || need+=(dnsmasq-base)   # bench/network: the DNS peer measured in the same run
+command -v iperf3 >/dev/null 2>&1 || need+=(iperf3)   # bench/network: pod-to-pod throughput
 dpkg-query -W -f='${Status}' busybox-static 2>/dev/null | grep -q 'ok installed' || need+=(busybox-static)   # static /bin/busybox: test container rootfs
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing Debian packages: ${need[*]}"
