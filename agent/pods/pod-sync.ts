@@ -83,7 +83,7 @@ export class PodSync {
     if (plan.steps.length || plan.restarts.length) observed = await runtime.listContainers({ podId: uid });
     this.probeRunning(podKey, pod, observed, sandbox.netnsPath);
     const status = runtimePodStatus(pod, {
-      hostIP: this.deps.hostIP, observed, waiting, initFailed: plan.initFailed,
+      hostIP: this.deps.hostIP, podIP: sandbox.ip, observed, waiting, initFailed: plan.initFailed,
       probes: (id) => {
         const started = !probes.has(id, 'startup') || probes.result(id, 'startup') === 'success';
         const ready = started && (!probes.has(id, 'readiness') || probes.result(id, 'readiness') === 'success');

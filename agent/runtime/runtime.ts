@@ -87,6 +87,16 @@ export interface PodSandbox {
   podId: string;
   /** The network namespace the pod's containers join; CNI configures it. */
   netnsPath: string;
+  /** The pod's address on the pod network; absent when the runtime has no pod network configured. */
+  ip?: string;
+}
+
+/** Attaches sandboxes to the pod network (CNI ADD/DEL, as containerd does for a CRI sandbox). */
+export interface PodNetwork {
+  /** Gives the sandbox its interface and address; returns the address. Fails rather than leave it half-configured. */
+  setUp(podId: string, netnsPath: string): Promise<string>;
+  /** Releases the sandbox's interface and address; no error when they are already gone. */
+  tearDown(podId: string, netnsPath: string): Promise<void>;
 }
 
 export interface ExecResult {

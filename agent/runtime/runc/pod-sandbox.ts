@@ -2,14 +2,18 @@
  * A pod sandbox is a named network namespace (`ip netns add <prefix><podId>`, bind-mounted under /run/netns)
  * with loopback up; every container of the pod joins it by path, and CNI configures it. Named namespaces
  * outlive the agent, so `ip netns list` is the sandbox list after a restart. Ensure/remove are idempotent.
+ * With a pod network, a sandbox is ready only once attached; its address is read back from the namespace
+ * itself, so a restarted agent finds the same address without any state of its own.
  */
-import type { PodSandbox } from '../runtime.js';
+import type { PodNetwork, PodSandbox } from '../runtime.js';
 import { runChecked, runCommand } from './command.js';
 
 export const NETNS_DIR = '/run/netns';
+/** The pod's interface name (CNI_IFNAME), as in Kubernetes. */
+export const POD_INTERFACE = 'eth0';
 
 export class NetnsSandboxes {
-  constructor(private readonly prefix: string, private readonly ip = 'ip') {}
+  constructor(private readonly prefix: string, private readonly ip = 'ip', private readonly network?: PodNetwork) {}
 
   netnsName(podId: string): string {
     return `${this.prefix}${podId}`;
@@ -26,17 +30,30 @@ export class NetnsSandboxes {
       // Another caller may have won the race: existing is success.
       if (added.code !== 0 && !(await this.names()).includes(name)) throw new Error(`ip netns add ${name}: ${added.stderr.trim()}`);
     }
+    const netnsPath = this.netnsPath(podId);
     try {
       await runChecked(this.ip, ['-n', name, 'link', 'set', 'lo', 'up']);
+      if (!this.network) return { podId, netnsPath };
+      const ip = await this.podAddress(name) ?? await this.network.setUp(podId, netnsPath);
+      return { podId, netnsPath, ip };
     } catch (error) {
-      await this.remove(podId); // roll back: a sandbox without loopback would look healthy and not be
+      await this.remove(podId); // roll back: a sandbox without loopback or network would look healthy and not be
       throw error;
     }
-    return { podId, netnsPath: this.netnsPath(podId) };
+  }
+
+  /** The IPv4 address on the pod's eth0, if the network already attached it. */
+  private async podAddress(name: string): Promise<string | undefined> {
+    const out = await runCommand(this.ip, ['-n', name, '-j', '-4', 'addr', 'show', 'dev', POD_INTERFACE]);
+    if (out.code !== 0) return undefined;
+    const links = JSON.parse(out.stdout || '[]') as { addr_info?: { local?: string }[] }[];
+    return links[0]?.addr_info?.[0]?.local;
   }
 
   async remove(podId: string): Promise<void> {
     const name = this.netnsName(podId);
+    // Detached even if the namespace is gone: the address is released from IPAM either way.
+    await this.network?.tearDown(podId, this.netnsPath(podId));
     if (!(await this.names()).includes(name)) return;
     const deleted = await runCommand(this.ip, ['netns', 'delete', name]);
     if (deleted.code !== 0 && (await this.names()).includes(name)) throw new Error(`ip netns delete ${name}: ${deleted.stderr.trim()}`);

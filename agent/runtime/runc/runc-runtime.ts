@@ -8,7 +8,7 @@ import { access, mkdir, open, readdir, readFile, rm, writeFile } from 'node:fs/p
 import { basename, dirname, join, posix } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import type { ContainerConfig, ContainerRuntime, ContainerStatus, ExecResult, PodSandbox } from '../runtime.js';
+import type { ContainerConfig, ContainerRuntime, ContainerStatus, ExecResult, PodNetwork, PodSandbox } from '../runtime.js';
 import { detectCgroupMode, oomCounterFile, type CgroupMode } from './cgroups.js';
 import { runCommand } from './command.js';
 import { containerFiles, type ContainerFiles, type ContainerMeta, type ExitRecord, type SupervisorRecord } from './layout.js';
@@ -29,6 +29,8 @@ export interface RuncRuntimeOptions {
   /** Absolute cgroup under which each container gets `<cgroupParent>/<id>`. */
   cgroupParent?: string;
   netnsPrefix?: string;
+  /** Attaches each sandbox to the pod network; without it pods have loopback only. */
+  network?: PodNetwork;
   logMaxBytes?: number;
   logMaxFiles?: number;
   startTimeoutMs?: number;
@@ -76,7 +78,7 @@ export class RuncRuntime implements ContainerRuntime {
     this.runc = options.runc ?? 'runc';
     this.cgroupParent = options.cgroupParent ?? '/cairn';
     if (!posix.isAbsolute(this.cgroupParent)) throw new Error(`cgroupParent must be absolute: ${this.cgroupParent}`);
-    this.sandboxes = new NetnsSandboxes(options.netnsPrefix ?? 'cairn-', options.ip);
+    this.sandboxes = new NetnsSandboxes(options.netnsPrefix ?? 'cairn-', options.ip, options.network);
   }
 
   static async open(options: RuncRuntimeOptions): Promise<RuncRuntime> {
