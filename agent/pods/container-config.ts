@@ -2,7 +2,7 @@
 import type { Container, Pod } from '../../api/types/core.js';
 import type { ContainerConfig as ImageConfig } from '../images/manifest.js';
 import { containerResources } from '../runtime/runc/resources.js';
-import type { ContainerConfig } from '../runtime/runtime.js';
+import type { ContainerConfig, ContainerMount } from '../runtime/runtime.js';
 
 /** Labels the agent keeps on every container, so the runtime alone says which pod a container belongs to. */
 export const Labels = {
@@ -52,9 +52,11 @@ export interface ContainerConfigInput {
   imageID: string;
   /** The container's own writable root (see container-rootfs.ts). */
   rootfs: string;
+  /** Files the agent provides (resolv.conf). */
+  mounts?: ContainerMount[];
 }
 
-export function containerConfig({ pod, spec, kind, attempt, image, imageID, rootfs }: ContainerConfigInput): ContainerConfig {
+export function containerConfig({ pod, spec, kind, attempt, image, imageID, rootfs, mounts }: ContainerConfigInput): ContainerConfig {
   const uid = pod.metadata.uid!;
   const args = resolveArgs(spec, image);
   if (!args.length) throw new Error(`container ${spec.name}: no command given and the image has no entrypoint or cmd`);
@@ -76,5 +78,6 @@ export function containerConfig({ pod, spec, kind, attempt, image, imageID, root
     workingDir: spec.workingDir || image.WorkingDir || undefined,
     hostname: (pod.spec.hostname ?? pod.metadata.name!).slice(0, 63),
     resources: containerResources(spec.resources),
+    ...(mounts?.length ? { mounts } : {}),
   };
 }

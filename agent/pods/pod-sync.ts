@@ -17,6 +17,7 @@ import { isNotFound } from '../util/retry.js';
 import { containerConfig, containerId, Labels, type ContainerKind } from './container-config.js';
 import type { ContainerRootfs } from './container-rootfs.js';
 import { planPod, type Step } from './pod-plan.js';
+import type { PodMounts } from './pod-resolv-files.js';
 import type { ProbeManager } from './probes/probe-manager.js';
 import { runtimePodStatus, WaitingReason, waitingKey, type Waiting } from './runtime-pod-status.js';
 
@@ -26,6 +27,8 @@ export interface PodSyncDeps {
   runtime: ContainerRuntime;
   images: Pick<ImageService, 'ensureImage'>;
   rootfs: ContainerRootfs;
+  /** Files every container of a pod gets (resolv.conf); none without it. */
+  podMounts?: PodMounts;
   probes: ProbeManager;
   events?: EventRecorder;
   /** Crash-loop back-off between restarts of one container (default 10 s doubling to 5 min). */
@@ -123,6 +126,7 @@ export class PodSync {
   async teardown(uid: string): Promise<void> {
     for (const c of await this.deps.runtime.listContainers({ podId: uid })) await this.removeContainer(c.id);
     await this.deps.runtime.removePodSandbox(uid);
+    await this.deps.podMounts?.remove(uid);
     this.waiting.delete(uid);
   }
 
@@ -157,7 +161,8 @@ export class PodSync {
     try {
       await this.removeContainer(id); // what a crash between create and start left
       const root = await rootfs.ensure(id, image.rootfsPath);
-      await runtime.createContainer(containerConfig({ pod, spec, kind, attempt, image: image.config, imageID: image.imageID, rootfs: root }));
+      const mounts = await this.deps.podMounts?.mounts(pod) ?? [];
+      await runtime.createContainer(containerConfig({ pod, spec, kind, attempt, image: image.config, imageID: image.imageID, rootfs: root, mounts }));
       this.event(pod, 'Normal', 'Created', `Created container ${spec.name}`);
       await runtime.startContainer(id);
     } catch (err) {

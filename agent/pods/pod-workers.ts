@@ -13,6 +13,7 @@ import type { ImageService } from '../images/image-service.js';
 import type { BackoffOptions } from '../images/pull-backoff.js';
 import type { ContainerRuntime } from '../runtime/runtime.js';
 import type { ContainerRootfs } from './container-rootfs.js';
+import type { PodMounts } from './pod-resolv-files.js';
 import { PodSync } from './pod-sync.js';
 import { ProbeManager, type ProbeChange } from './probes/probe-manager.js';
 import { probeRunner, type ProbeRunner } from './probes/probe-runner.js';
@@ -23,6 +24,7 @@ export interface PodWorkersOptions {
   runtime: ContainerRuntime;
   images: Pick<ImageService, 'ensureImage'>;
   rootfs: ContainerRootfs;
+  podMounts?: PodMounts;
   events?: EventRecorder;
   crashBackoff?: BackoffOptions;
   /** Default 1000 ms. */
@@ -53,7 +55,7 @@ export class PodWorkers {
     this.informer.on('delete', enqueue);
     this.probes = new ProbeManager(opts.probeRunner ?? probeRunner(opts.runtime), (change) => this.onProbe(change));
     this.syncer = new PodSync({
-      hostIP: opts.hostIP, pods, runtime: opts.runtime, images: opts.images, rootfs: opts.rootfs, probes: this.probes,
+      hostIP: opts.hostIP, pods, runtime: opts.runtime, images: opts.images, rootfs: opts.rootfs, podMounts: opts.podMounts, probes: this.probes,
       events: opts.events, crashBackoff: opts.crashBackoff, resyncMs: opts.resyncMs ?? 1000,
     });
   }

@@ -163,7 +163,7 @@ describe('Pod validation', () => {
     ['unknown resource name', (p) => { p.spec.containers[0]!.resources = { limits: { gpu: '1' } }; }, 'spec.containers[0].resources.limits[gpu]', /standard resource for containers/],
     ['extended resource request below limit', (p) => { p.spec.containers[0]!.resources = { requests: { 'nvidia.com/gpu': '1' }, limits: { 'nvidia.com/gpu': '2' } }; }, 'spec.containers[0].resources.requests', /must be equal to nvidia.com\/gpu limit of 2/],
     ['restartPolicy', (p) => { p.spec.restartPolicy = 'Sometimes' as 'Always'; }, 'spec.restartPolicy', /supported values: "Always", "OnFailure", "Never"/],
-    ['dnsPolicy', (p) => { p.spec.dnsPolicy = 'Cluster'; }, 'spec.dnsPolicy', /ClusterFirst/],
+    ['dnsPolicy', (p) => { p.spec.dnsPolicy = 'Cluster' as 'ClusterFirst'; }, 'spec.dnsPolicy', /ClusterFirst/],
     ['dnsPolicy None without nameservers', (p) => { p.spec.dnsPolicy = 'None'; }, 'spec.dnsConfig', /must provide `dnsConfig` when `dnsPolicy` is None/],
     ['probe with two handlers', (p) => { p.spec.containers[0]!.livenessProbe = { httpGet: { port: 80 }, tcpSocket: { port: 80 } }; }, 'spec.containers[0].livenessProbe.tcpSocket', /more than 1 handler type/],
     ['probe without handler', (p) => { p.spec.containers[0]!.readinessProbe = { periodSeconds: 5 }; }, 'spec.containers[0].readinessProbe', /must specify a handler type/],

@@ -59,6 +59,8 @@ export interface Container {
 export interface Toleration { key?: string; operator?: 'Exists' | 'Equal'; value?: string; effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute' | ''; tolerationSeconds?: number }
 export interface Taint { key: string; value?: string; effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute'; timeAdded?: string }
 
+export interface PodDNSConfig { nameservers?: string[]; searches?: string[]; options?: { name: string; value?: string }[] }
+
 export interface PodSpec {
   containers: Container[];
   initContainers?: Container[];
@@ -74,7 +76,8 @@ export interface PodSpec {
   serviceAccountName?: string;
   terminationGracePeriodSeconds?: number;
   activeDeadlineSeconds?: number;
-  dnsPolicy?: string;
+  dnsPolicy?: 'ClusterFirst' | 'ClusterFirstWithHostNet' | 'Default' | 'None';
+  dnsConfig?: PodDNSConfig;
   hostNetwork?: boolean;
   hostname?: string;
   subdomain?: string;
