@@ -12,7 +12,7 @@ import { deleteCommand } from './commands/delete.js';
 import { describeCommand } from './commands/describe.js';
 import { getCommand, parseOutput } from './commands/get.js';
 import { logsCommand } from './commands/logs.js';
-import { registryCommand } from './commands/registry.js';
+import { registryCommand, type RegistryArgs } from './commands/registry.js';
 import { schedulerCommand } from './commands/scheduler.js';
 import { up } from './commands/up.js';
 
@@ -50,8 +50,11 @@ program.command('up')
   .option('--port <port>', 'API server port', (v) => Number(v), 6443)
   .option('--etcd-port <port>', 'etcd client port (peer port is the next one)', (v) => Number(v), 12379)
   .option('--no-example', 'do not apply the example app on first start')
-  .action(async (opts: { dataDir: string; port: number; etcdPort: number; example: boolean }) => {
-    const cluster = await up({ dataDir: opts.dataDir, port: opts.port, etcdPort: opts.etcdPort, example: opts.example ? EXAMPLE_APP : undefined },
+  .option('--cluster-cidr <cidr>', 'range node pod CIDRs are cut from (default 10.244.0.0/16)')
+  .option('--node-cidr-mask-size <n>', 'prefix length of each node\'s pod CIDR (default 24)', (v) => Number(v))
+  .action(async (opts: { dataDir: string; port: number; etcdPort: number; example: boolean; clusterCidr?: string; nodeCidrMaskSize?: number }) => {
+    const cluster = await up({ dataDir: opts.dataDir, port: opts.port, etcdPort: opts.etcdPort, example: opts.example ? EXAMPLE_APP : undefined,
+      controllers: { clusterCIDR: opts.clusterCidr, nodeCIDRMaskSize: opts.nodeCidrMaskSize } },
       (line) => process.stderr.write(`${line}\n`));
     print(`Cairn is running at ${cluster.server}\n  kubeconfig: ${cluster.kubeconfig}\n  try: kubectl --kubeconfig ${cluster.kubeconfig} get namespaces\nPress Ctrl-C to stop (state is kept).`);
     untilSignal(cluster.stop);
@@ -67,16 +70,20 @@ program.command('registry')
   .option('--token-file <file>', 'accepted bearer tokens, one per line')
   .option('--insecure-http', 'serve plain HTTP without authentication (trusted networks only)', false)
   .option('--watch-cache-size <n>', 'events kept per resource for watch resumption', (v) => Number(v), 10_000)
-  .action(async (opts: { etcdServers: string; bindAddress: string; port: number; tlsCertFile?: string; tlsKeyFile?: string; tokenFile?: string; insecureHttp: boolean; watchCacheSize: number }) => {
+  .option('--service-cidr <cidr>', 'IPv4 range Service cluster IPs are allocated from', '10.96.0.0/12')
+  .option('--service-node-port-range <min-max>', 'port range NodePort Services are allocated from', '30000-32767')
+  .action(async (opts: RegistryArgs) => {
     const server = await registryCommand(opts);
     untilSignal(() => server.stop());
   });
 
 program.command('controllers')
-  .description('run the controllers (namespace lifecycle, ...) against the API in the kubeconfig')
-  .action(async (_opts: unknown, cmd: Command) => {
+  .description('run the controllers (namespace lifecycle, endpoints, node IPAM) against the API in the kubeconfig')
+  .option('--cluster-cidr <cidr>', 'range node pod CIDRs are cut from (default 10.244.0.0/16)')
+  .option('--node-cidr-mask-size <n>', 'prefix length of each node\'s pod CIDR (default 24)', (v) => Number(v))
+  .action(async (opts: { clusterCidr?: string; nodeCidrMaskSize?: number }, cmd: Command) => {
     const { client } = await clientFor(globals(cmd));
-    const controllers = await startControllers(client, jsonLog('controllers'));
+    const controllers = await startControllers(client, jsonLog('controllers'), { clusterCIDR: opts.clusterCidr, nodeCIDRMaskSize: opts.nodeCidrMaskSize });
     untilSignal(async () => { await controllers.stop(); client.close(); });
   });
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { EmbeddedEtcd } from '../../control/etcd/embedded-etcd.js';
 import { ensurePki } from '../../control/pki/certificates.js';
 import { RegistryServer, jsonLog } from '../../control/registry/server.js';
-import { startControllers } from '../../control/controllers/manager.js';
+import { startControllers, type ControllerOptions } from '../../control/controllers/manager.js';
 import { ApiClient } from '../../control/client/client.js';
 import { renderKubeconfig } from '../../control/client/config.js';
 import { applyCommand } from './apply.js';
@@ -16,6 +16,7 @@ export interface UpArgs {
   etcdPort: number;
   /** A manifest applied once, when the cluster is first created. */
   example?: string;
+  controllers?: ControllerOptions;
 }
 
 export interface RunningCluster {
@@ -54,7 +55,7 @@ export async function up(args: UpArgs, progress: (line: string) => void): Promis
     await writeFile(kubeconfig, renderKubeconfig({ server, ca: pki.caCert, token: pki.adminToken }), { mode: 0o600 });
     const client = new ApiClient({ server, ca: pki.caCert, token: pki.adminToken });
     progress('starting controllers');
-    controllers = await startControllers(client, jsonLog('controllers'));
+    controllers = await startControllers(client, jsonLog('controllers'), args.controllers);
     progress('starting the scheduler');
     scheduler = await schedulerCommand(client, {});
     if (firstStart && args.example) {

@@ -26,6 +26,11 @@ export class ControllerLoop<T extends ApiObject> {
     informer.on('delete', enqueue);
   }
 
+  /** Queues `key` for reconciling, for events from other informers that affect this controller's objects. */
+  enqueue(key: string): void {
+    this.queue.add(key);
+  }
+
   async start(): Promise<void> {
     await this.informer.start();
     for (let i = 0; i < (this.opts.workers ?? 2); i++) this.workers.push(this.work());

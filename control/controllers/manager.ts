@@ -1,10 +1,23 @@
 import { resourceTypes } from '../../api/catalog.js';
 import type { ApiClient } from '../client/client.js';
+import { EndpointsController } from './endpoints/endpoints-controller.js';
 import { NamespaceController } from './namespace/namespace-controller.js';
+import { NodeIpamController } from './nodeipam/node-ipam-controller.js';
+
+export interface ControllerOptions {
+  /** The range node pod CIDRs are cut from (default 10.244.0.0/16). */
+  clusterCIDR?: string;
+  /** Prefix length of each node's pod CIDR (default 24). */
+  nodeCIDRMaskSize?: number;
+}
 
 /** The controllers `cairn up` and `cairn controllers` run, started and stopped together. */
-export async function startControllers(client: ApiClient, log?: (msg: string, fields?: Record<string, unknown>) => void): Promise<{ stop(): Promise<void> }> {
-  const controllers = [new NamespaceController(client, resourceTypes.filter((t) => t.namespaced), log)];
+export async function startControllers(client: ApiClient, log?: (msg: string, fields?: Record<string, unknown>) => void, options: ControllerOptions = {}): Promise<{ stop(): Promise<void> }> {
+  const controllers = [
+    new NamespaceController(client, resourceTypes.filter((t) => t.namespaced), log),
+    new EndpointsController(client, log),
+    new NodeIpamController(client, { ...options, log }),
+  ];
   for (const c of controllers) await c.start();
   return { stop: async () => { await Promise.all(controllers.map((c) => c.stop())); } };
 }
