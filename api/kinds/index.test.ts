@@ -3,8 +3,8 @@ import type { ApiObject } from '../meta.js';
 import type { PodSpec } from '../types/core.js';
 import { applyPodSpecDefaults, strategies, validatePodSpec } from './index.js';
 
-const CLUSTER_SCOPED = ['Namespace', 'Node', 'PriorityClass'];
-const NAMESPACED = ['Pod', 'Service', 'Endpoints', 'ConfigMap', 'Secret', 'Event', 'Lease', 'ReplicaSet', 'Deployment'];
+const CLUSTER_SCOPED = ['Namespace', 'Node', 'PriorityClass', 'IngressClass'];
+const NAMESPACED = ['Pod', 'Service', 'Endpoints', 'ConfigMap', 'Secret', 'Event', 'Lease', 'ReplicaSet', 'Deployment', 'NetworkPolicy', 'Ingress'];
 
 describe('strategies', () => {
   it('has one strategy per served kind', () => {
