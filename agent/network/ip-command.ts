@@ -8,6 +8,8 @@ export function runIp(netns: string | undefined, args: string[], input?: string)
       if (err) reject(new Error(`ip ${full.join(' ')}: ${stderr.trim() || err.message}`));
       else resolve(stdout);
     });
-    child.stdin?.end(input ?? '');
+    // ip may exit before reading all of its input; its exit status reports the failure, not the broken pipe.
+    child.stdin?.on('error', () => undefined);
+    child.stdin?.end(input);
   });
 }

@@ -12,12 +12,14 @@ import type { GcThresholds } from '../images/image-gc.js';
 import { ImageService } from '../images/image-service.js';
 import type { BackoffOptions } from '../images/pull-backoff.js';
 import { ContainerRootfs } from '../pods/container-rootfs.js';
+import { PodResolvFiles } from '../pods/pod-resolv-files.js';
 import { PodWorkers } from '../pods/pod-workers.js';
 import type { ProbeRunner } from '../pods/probes/probe-runner.js';
 import { runChecked } from '../runtime/runc/command.js';
 import { RuncRuntime } from '../runtime/runc/runc-runtime.js';
 import { createSelfSignedServingCert } from '../../control/pki/certificates.js';
 import { DEFAULT_AGENT_PORT, LogServer } from '../logs/log-server.js';
+import { NodeNetwork, type NodeNetworkOptions } from '../network/node-network.js';
 import { ImageGcLoop } from './image-gc-loop.js';
 import { NodeLeases } from './lease.js';
 import { hostIPv4, machineNodeShape } from './machine.js';
@@ -54,11 +56,17 @@ export interface NodeAgentOptions {
   /** Image GC disk-usage thresholds (default 85% / 80%) and period (default 5 min); also run when DiskPressure appears. */
   imageGcThresholds?: GcThresholds;
   imageGcIntervalMs?: number;
+  /** The pod network (CNI, routes, service proxy, NetworkPolicy); without it pods have loopback only. */
+  network?: NodeNetworkOptions;
+  /** The cluster DNS address ClusterFirst pods resolve with (none: the node's resolver) and the cluster domain. */
+  clusterDNS?: string;
+  clusterDomain?: string;
   log?: (msg: string, fields?: Record<string, unknown>) => void;
 }
 
 /** Specific enough that an agent never takes another tool's (or a test's) `cairn-*` namespaces for its own sandboxes. */
 export const DEFAULT_NETNS_PREFIX = 'cairn-pod-';
+export const DEFAULT_CLUSTER_DOMAIN = 'cluster.local';
 
 export class NodeAgent {
   private leases?: NodeLeases;
@@ -67,6 +75,7 @@ export class NodeAgent {
   private logServer?: LogServer;
   private status?: NodeStatusReporter;
   private imageGc?: ImageGcLoop;
+  private network?: NodeNetwork;
   private readonly registration = new AbortController();
 
   constructor(private readonly client: ApiClient, private readonly opts: NodeAgentOptions) {}
@@ -76,7 +85,10 @@ export class NodeAgent {
     const { opts } = this;
     await mkdir(opts.dataDir, { recursive: true });
     const hostIP = opts.hostIP ?? hostIPv4();
-    const runtime = await RuncRuntime.open({ stateDir: join(opts.dataDir, 'runtime'), cgroupParent: opts.cgroupParent, netnsPrefix: opts.netnsPrefix ?? DEFAULT_NETNS_PREFIX });
+    this.network = opts.network ? new NodeNetwork(this.client, opts.nodeName, opts.network, opts.log) : undefined;
+    const runtime = await RuncRuntime.open({
+      stateDir: join(opts.dataDir, 'runtime'), cgroupParent: opts.cgroupParent, netnsPrefix: opts.netnsPrefix ?? DEFAULT_NETNS_PREFIX, network: this.network,
+    });
     const images = await ImageService.open({ root: join(opts.dataDir, 'images'), backoff: opts.imagePullBackoff });
     this.imageGc = new ImageGcLoop(images, runtime, { thresholds: opts.imageGcThresholds, intervalMs: opts.imageGcIntervalMs, log: opts.log });
     this.logServer = new LogServer({
@@ -100,9 +112,11 @@ export class NodeAgent {
     });
     this.leases.add(opts.nodeName, node.metadata.uid ? { uid: node.metadata.uid } : undefined);
     this.leases.start();
+    this.network?.start();
     this.events = new EventRecorder(this.client, { component: 'cairn-agent', host: opts.nodeName });
     this.workers = new PodWorkers(this.client, {
       nodeName: opts.nodeName, hostIP, runtime, images, rootfs: new ContainerRootfs(join(opts.dataDir, 'rootfs')),
+      podMounts: new PodResolvFiles(join(opts.dataDir, 'pods'), { nameserver: opts.clusterDNS, domain: opts.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN }),
       events: this.events, crashBackoff: opts.crashBackoff, resyncMs: opts.resyncMs, probeRunner: opts.probeRunner, log: opts.log,
     });
     await this.workers.start();
@@ -123,6 +137,7 @@ export class NodeAgent {
     await this.imageGc?.stop();
     await this.workers?.stop();
     await this.leases?.stop();
+    await this.network?.stop();
     await this.events?.flush();
     await this.logServer?.stop();
   }
