@@ -49,7 +49,7 @@ describe('Service create', () => {
     ['bad protocol', { ports: [{ port: 80, protocol: 'ICMP' as 'TCP' }] }, 'spec.ports[0].protocol', /"TCP", "UDP", "SCTP"/],
     ['bad type', { type: 'Internal' as 'ClusterIP', ports: [{ port: 80 }] }, 'spec.type', /"ClusterIP", "NodePort", "LoadBalancer", "ExternalName"/],
     ['nodePort on ClusterIP', { ports: [{ port: 80, nodePort: 30080 }] }, 'spec.ports[0].nodePort', /may not be used when `type` is 'ClusterIP'/],
-    ['nodePort out of range', { type: 'NodePort', ports: [{ port: 80, nodePort: 8080 }] }, 'spec.ports[0].nodePort', /30000-32767/],
+    ['nodePort not a port', { type: 'NodePort', ports: [{ port: 80, nodePort: 70000 }] }, 'spec.ports[0].nodePort', /between 1 and 65535/],
     ['bad clusterIP', { clusterIP: '10.0.0.300', ports: [{ port: 80 }] }, 'spec.clusterIP', /valid IP address/],
     ['headless NodePort', { type: 'NodePort', clusterIP: 'None', ports: [{ port: 80 }] }, 'spec.clusterIP', /may not be set to 'None' for NodePort services/],
     ['selector label value', { selector: { app: 'web app' }, ports: [{ port: 80 }] }, 'spec.selector', /valid label/],

@@ -1,10 +1,14 @@
-/** Service (core/v1). Cluster IPs and node ports are allocated elsewhere; this checks their shape and rules. */
+/**
+ * Service (core/v1). The registry allocates cluster IPs and node ports (control/registry/allocation), and checks
+ * there that a requested value is in its configured range and free; this checks their shape and rules.
+ */
 import { duplicate, forbidden, invalid, notSupported, required, type FieldError } from '../errors.js';
 import { isObject } from '../meta.js';
 import type { KindStrategy } from '../strategy.js';
 import type { Service } from '../types/core.js';
 import { isDns1123Label, isDns1123Subdomain, isQualifiedName, isValidPortNum, validateKnownFields, validateLabels, validateObjectMeta } from '../validation/common.js';
 import { PROTOCOLS } from './container.js';
+import { prepareServiceUpdate } from './service-update.js';
 import { isValidCIDR, isValidIP } from './net.js';
 import { validatePortNumOrName } from './probe.js';
 import {
@@ -21,7 +25,6 @@ const SERVICE_SPEC_FIELDS = [
 ] as const;
 const SERVICE_PORT_FIELDS = ['name', 'protocol', 'appProtocol', 'port', 'targetPort', 'nodePort'] as const;
 export const SERVICE_TYPES = ['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName'] as const;
-export const NODE_PORT_RANGE = { min: 30000, max: 32767 } as const;
 export const DEFAULT_CLIENT_IP_TIMEOUT_SECONDS = 10800;
 const MAX_CLIENT_IP_TIMEOUT_SECONDS = 86400;
 
@@ -79,11 +82,8 @@ function validatePorts(spec: Fields, type: string, errs: FieldError[]): void {
     const np = child(pp, 'nodePort');
     if (port.nodePort !== undefined && port.nodePort !== null && port.nodePort !== 0) {
       if (!hasNodePorts(type)) errs.push(forbidden(np, `may not be used when \`type\` is '${type}'`));
-      else if (optInt(port.nodePort, np, errs) !== undefined) {
+      else if (optInt(port.nodePort, np, errs, { min: 1, max: 65535 }) !== undefined) {
         const n = port.nodePort as number;
-        if (n < NODE_PORT_RANGE.min || n > NODE_PORT_RANGE.max) {
-          errs.push(invalid(np, n, `provided port is not in the valid range. The range of valid ports is ${NODE_PORT_RANGE.min}-${NODE_PORT_RANGE.max}`));
-        }
         const nid = `${n}/${protocol}`;
         if (nodePorts.has(nid)) errs.push(duplicate(np, n));
         nodePorts.add(nid);
@@ -228,6 +228,7 @@ export const serviceStrategy = {
   prepareForCreate(svc: Service): void {
     svc.status = { loadBalancer: {} };
   },
+  prepareForUpdate: prepareServiceUpdate,
   applyDefaults,
   validate,
   validateUpdate(svc: Service, old: Service): FieldError[] {

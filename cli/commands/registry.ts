@@ -10,6 +10,8 @@ export interface RegistryArgs {
   tokenFile?: string;
   insecureHttp: boolean;
   watchCacheSize: number;
+  serviceCidr: string;
+  serviceNodePortRange: string;
 }
 
 /** `cairn registry`: the API server on its own, for a cluster on an external etcd. */
@@ -27,6 +29,8 @@ export async function registryCommand(args: RegistryArgs): Promise<RegistryServe
     tls,
     tokens,
     watchCacheSize: args.watchCacheSize,
+    serviceCIDR: args.serviceCidr,
+    serviceNodePortRange: args.serviceNodePortRange,
   });
   await server.start();
   return server;

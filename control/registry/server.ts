@@ -8,6 +8,8 @@ import { resourceTypes } from '../../api/catalog.js';
 import type { ApiObject } from '../../api/meta.js';
 import { SYSTEM_PRIORITY_CLASSES } from '../../api/kinds/priorityclass.js';
 import { Cacher } from './cache/cacher.js';
+import { ServiceAllocator } from './allocation/service-allocator.js';
+import { repairServiceAllocations } from './allocation/service-repair.js';
 import { EtcdStore } from './storage/etcd-store.js';
 import { ResourceStore } from './rest/resource-store.js';
 import { chain, namespaceLifecycle, priorityAdmission } from './admission.js';
@@ -37,6 +39,10 @@ export interface RegistryOptions {
   historyReplay?: number;
   bookmarkIntervalMs?: number;
   maxWatchSeconds?: number;
+  /** IPv4 CIDR Service cluster IPs are allocated from (kube-apiserver --service-cluster-ip-range); default 10.96.0.0/12. */
+  serviceCIDR?: string;
+  /** `min-max` NodePort range (--service-node-port-range); default 30000-32767. */
+  serviceNodePortRange?: string;
   /** etcd history older than this is compacted (Kubernetes: 5 minutes). 0 disables compaction. */
   compactionIntervalMs?: number;
   log?: (msg: string, fields?: Record<string, unknown>) => void;
@@ -53,6 +59,7 @@ export class RegistryServer {
   private readonly cacher: Cacher;
   private readonly stores = new Map<string, ResourceStore>();
   private readonly handler: ResourceHandler;
+  private readonly serviceAllocator: ServiceAllocator;
   private readonly discovery = new Discovery(resourceTypes);
   private readonly openapi = new OpenApiV3(resourceTypes);
   private server: Server | undefined;
@@ -77,8 +84,12 @@ export class RegistryServer {
       namespaceLifecycle(() => this.stores.get('/v1/namespaces')!),
       priorityAdmission(() => this.stores.get('scheduling.k8s.io/v1/priorityclasses')!),
     );
+    this.serviceAllocator = new ServiceAllocator(this.store, { serviceCIDR: opts.serviceCIDR, nodePortRange: opts.serviceNodePortRange });
     for (const type of resourceTypes) {
-      this.stores.set(`${type.group}/${type.version}/${type.plural}`, new ResourceStore(type, this.store, this.cacher, admit));
+      // Allocation hooks the store's etcd write itself (not admission): the Service and the IPs and ports it
+      // holds are one transaction, so no failure or second registry can leave them out of step.
+      const allocator = type.group === '' && type.kind === 'Service' ? this.serviceAllocator : undefined;
+      this.stores.set(`${type.group}/${type.version}/${type.plural}`, new ResourceStore(type, this.store, this.cacher, admit, allocator));
     }
     this.handler = new ResourceHandler(this.stores, this.cacher, {
       bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 60_000,
@@ -100,6 +111,8 @@ export class RegistryServer {
   /** Starts serving once the watch cache is loaded; resolves with the bound address. */
   async start(): Promise<AddressInfo> {
     await this.cacher.start();
+    const repaired = await repairServiceAllocations(this.store, this.serviceAllocator);
+    if (repaired.released.length + repaired.claimed.length + repaired.conflicts.length) this.log('service allocations repaired', { ...repaired });
     await this.ensureSystemObjects();
     const listener = (req: IncomingMessage, res: ServerResponse): void => {
       this.serve(req, res).catch((err: unknown) => {

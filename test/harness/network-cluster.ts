@@ -4,16 +4,19 @@
  * its own lab host namespace (test/lab/network-lab.ts). Pods are bound straight to a chosen node. Everything
  * carries the run's prefix and is removed in stop(), even after a failure.
  */
+import { execFile, spawn } from 'node:child_process';
 import { mkdir, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Container, Pod, PodSpec } from '../../api/types/core.js';
+import { promisify } from 'node:util';
+import type { Container, Endpoints, Pod, PodSpec, Service } from '../../api/types/core.js';
 import { DistributionClient } from '../../agent/images/distribution-client.js';
 import { NodeAgent } from '../../agent/node/node-agent.js';
 import { RuncRuntime } from '../../agent/runtime/runc/runc-runtime.js';
 import type { ExecResult } from '../../agent/runtime/runtime.js';
 import { startControllers } from '../../control/controllers/manager.js';
+import { bridgeIntoNetns } from '../lab/api-bridge.js';
 import { startLabRegistry, type LabRegistry } from '../lab/image-registry.js';
 import { startNetworkLab, type LabHost, type NetworkLab } from '../lab/network-lab.js';
 import { pushTestImages, type TestImageRefs } from '../lab/test-images.js';
@@ -24,6 +27,8 @@ import { waitFor } from './wait.js';
 export const CLUSTER_CIDR = '10.244.0.0/16';
 export const CLUSTER_DNS_IP = '10.96.0.10';
 const CNI_PLUGIN = fileURLToPath(new URL('../../../bin/cairn-cni.js', import.meta.url));
+const CAIRN_CLI = fileURLToPath(new URL('../../../bin/cairn.js', import.meta.url));
+const run = promisify(execFile);
 
 export interface LabNode {
   name: string;
@@ -42,19 +47,59 @@ export interface NetworkCluster {
   nodes: LabNode[];
   /** Creates a pod and binds it to `node`; resolves once it is Running with an IP (and Ready, unless told not to wait). */
   runPod(node: LabNode, name: string, spec: Partial<PodSpec> & { containers: Container[] }, opts?: { labels?: Record<string, string>; namespace?: string; ready?: boolean }): Promise<Pod>;
-  /** Runs a command in the pod's first container. */
+  /** The pod's network namespace (for host tools such as dig, run with lab.exec). */
+  netnsOf(pod: Pod): string;
+  /** Runs a command in the pod's first running container. */
   exec(pod: Pod, args: string[], timeoutMs?: number): Promise<ExecResult>;
   stop(): Promise<void>;
 }
 
-export async function startNetworkCluster(label: string, nodeCount: number): Promise<NetworkCluster> {
+/**
+ * Cluster DNS as a node-local daemon: `cairn dns` runs inside the first lab host (reaching the API through a
+ * bridge) on that host's address, and the `kube-dns` Service (10.96.0.10) points at it.
+ */
+async function startClusterDns(cluster: TestCluster, host: LabHost): Promise<{ stop(): Promise<void> }> {
+  const bridge = await bridgeIntoNetns(Number(new URL(cluster.server).port), [host.netns]);
+  const dns = spawn('ip', ['netns', 'exec', host.netns, process.execPath, CAIRN_CLI, '--kubeconfig', cluster.kubeconfig, 'dns', '--listen', host.ip, '--port', '53'],
+    { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  dns.stderr!.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+  const stop = async (): Promise<void> => {
+    dns.kill('SIGKILL');
+    await bridge.stop();
+  };
+  try {
+    const ports = [{ name: 'dns', port: 53, protocol: 'UDP' as const }, { name: 'dns-tcp', port: 53, protocol: 'TCP' as const }];
+    await cluster.client.resource<Service>('services').create({
+      apiVersion: 'v1', kind: 'Service', metadata: { name: 'kube-dns', namespace: 'kube-system' },
+      spec: { clusterIP: CLUSTER_DNS_IP, ports: ports.map((p) => ({ ...p, targetPort: 53 })) },
+    });
+    await cluster.client.resource<Endpoints>('endpoints').create({
+      apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'kube-dns', namespace: 'kube-system' },
+      subsets: [{ addresses: [{ ip: host.ip }], ports }],
+    });
+    await waitFor('cluster DNS answering', async () => {
+      if (dns.exitCode !== null) throw new Error(`cairn dns exited ${dns.exitCode}: ${stderr}`);
+      const { stdout } = await run('ip', ['netns', 'exec', host.netns, 'dig', `@${host.ip}`, '+short', '+time=1', '+tries=1', 'kube-dns.kube-system.svc.cluster.local']).catch(() => ({ stdout: '' }));
+      return stdout.trim() === CLUSTER_DNS_IP;
+    }, 30_000);
+    return { stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+export async function startNetworkCluster(label: string, nodeCount: number, opts: { dns?: boolean } = {}): Promise<NetworkCluster> {
   const prefix = `${TEST_PREFIX}${label}`;
   const nodes: LabNode[] = [];
   let cluster: TestCluster | undefined;
   let controllers: { stop(): Promise<void> } | undefined;
   let images: LabRegistry | undefined;
   let lab: NetworkLab | undefined;
+  let dns: { stop(): Promise<void> } | undefined;
   const stop = async (): Promise<void> => {
+    await dns?.stop();
     for (const node of nodes) await node.agent.stop().catch(() => undefined);
     for (const [i, node] of nodes.entries()) await removeAgentNodeState(node.dataDir, `${prefix}-n${i + 1}`);
     await lab?.stop();
@@ -87,6 +132,7 @@ export async function startNetworkCluster(label: string, nodeCount: number): Pro
       nodes.push({ name: nodePrefix, host, agent, dataDir, runtime: await RuncRuntime.open({ stateDir: join(dataDir, 'runtime'), cgroupParent: `/${nodePrefix}`, netnsPrefix: `${nodePrefix}-` }) });
       await agent.start();
     }
+    if (opts.dns) dns = await startClusterDns(cluster, lab.hosts[0]!);
     const c = cluster;
     const pods = () => c.client.resource<Pod>('pods');
     return {
@@ -106,6 +152,7 @@ export async function startNetworkCluster(label: string, nodeCount: number): Pro
           throw new Error(`${(err as Error).message}; last status: ${JSON.stringify(last?.status)}`);
         }
       },
+      netnsOf: (pod) => `${pod.spec.nodeName}-${pod.metadata.uid}`,
       async exec(pod, args, timeoutMs = 10_000) {
         const node = nodes.find((n) => n.name === pod.spec.nodeName);
         if (!node) throw new Error(`pod ${pod.metadata.name} is not on a lab node`);

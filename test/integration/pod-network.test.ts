@@ -39,7 +39,7 @@ function server(name: string): { containers: [{ name: string; image: string; env
 }
 
 beforeAll(async () => {
-  net = await startNetworkCluster('podnet', 2);
+  net = await startNetworkCluster('podnet', 2, { dns: true });
   const [n1, n2] = net.nodes;
   client = await net.runPod(n1!, 'client', { containers: [{ name: 'sh', image: net.refs.busybox, command: ['sleep', '3600'] }] }, { labels: { role: 'client' } });
   for (const [i, node] of [n1!, n2!, n2!].entries()) web.push(await net.runPod(node, `web-${i}`, server(`web-${i}`), { labels: { app: 'web' } }));
@@ -91,6 +91,27 @@ describe('services', () => {
     await net.exec(web[2]!, ['rm', '/tmp/cairn-test-server/ready']);
     await waitFor('web-2 out of rotation', async () => !(await spread(10)).has('web-2'), 20_000);
     expect([...await spread(20)].sort()).toEqual(['web-0', 'web-1']);
+  });
+});
+
+describe('cluster DNS', () => {
+  const dig = async (pod: Pod, ...args: string[]): Promise<string> =>
+    (await net.lab.exec(net.netnsOf(pod), 'dig', ['@10.96.0.10', '+short', '+time=2', '+tries=1', ...args])).trim();
+
+  it('answers a service\'s A and SRV records through the kube-dns VIP, from pods on either node', async () => {
+    const vip = (await net.cluster.client.resource<Service>('services').get('web', 'default')).spec.clusterIP!;
+    expect(await dig(client, 'web.default.svc.cluster.local')).toBe(vip);
+    expect(await dig(web[1]!, 'web.default.svc.cluster.local')).toBe(vip);
+    expect(await dig(client, 'SRV', '_http._tcp.web.default.svc.cluster.local')).toMatch(/^0 100 80 web\.default\.svc\.cluster\.local\.$/m);
+    expect(await dig(client, 'nothing-here.default.svc.cluster.local')).toBe('');
+  });
+
+  it('resolves a short service name through the pod\'s search path, and serves by that name', async () => {
+    const vip = (await net.cluster.client.resource<Service>('services').get('web', 'default')).spec.clusterIP!;
+    const lookup = await net.exec(client, ['nslookup', 'web']);
+    expect(lookup.stdout).toContain('Name:\tweb.default.svc.cluster.local');
+    expect(lookup.stdout).toContain(`Address: ${vip}`);
+    expect(['web-0', 'web-1']).toContain(await fetchFrom(client, 'web', 80));
   });
 });
 

@@ -25,9 +25,10 @@ const CANCEL_TIMEOUT_MS = 2000;
 
 /**
  * The registry's watch cache: one etcd watch over all of /registry/ feeds a ResourceCache per resource.
- * etcd revisions under the prefix are contiguous and every transaction writes one key (the registry is
- * etcd's only writer), so a gap after a reconnect is detected and the watch restarted from the last
- * applied revision: no event is skipped, none applied twice.
+ * etcd revisions under the prefix are contiguous (the registry is etcd's only writer), so a gap after a
+ * reconnect is detected and the watch restarted from the last applied revision: no event is skipped, none
+ * applied twice. A transaction may write several keys (an object and the allocations it holds); etcd sends
+ * all events of one revision in one response, so "already applied" is judged against the response's start.
  */
 export class Cacher {
   private caches = new Map<string, ResourceCache>();
@@ -171,9 +172,10 @@ export class Cacher {
   }
 
   private onEvents(events: StoreEvent[], headerRevision: number): void {
+    const applied = this.lastApplied;
     for (const ev of events) {
       const rev = ev.type === 'put' ? ev.value.modRevision : ev.revision;
-      if (rev <= this.lastApplied) continue; // replayed after a reconnect: already applied
+      if (rev <= applied) continue; // replayed after a reconnect: already applied
       if (this.suspectGap && rev > this.lastApplied + 1) {
         this.opts.log('watch gap after reconnect; resuming from last applied revision', { lastApplied: this.lastApplied, got: rev });
         this.recover('restart');

@@ -8,6 +8,7 @@ import { matchesFilter, type ObjectFilter } from '../cache/filter.js';
 import { EtcdStore, FutureRevision, PreconditionFailed, RevisionCompacted, type StoredValue } from '../storage/etcd-store.js';
 import { namespacePrefix, objectKey, resourcePrefix } from '../storage/keys.js';
 import { decodeContinue, encodeContinue, expiredContinue } from './continue-token.js';
+import type { CompanionWrite, ObjectAllocator } from './object-allocator.js';
 import { generateName, keepSystemMeta, sameJson, specOf, stampNew, timestamp } from './object-meta.js';
 
 /** Retries of a read-modify-write whose client gave no resourceVersion, before answering 409. */
@@ -59,6 +60,8 @@ export class ResourceStore {
     private readonly store: EtcdStore,
     private readonly cacher: Cacher,
     private readonly admit: Admission,
+    /** For kinds whose objects hold allocated values (Services): takes part in every write. */
+    private readonly allocator?: ObjectAllocator,
   ) {
     this.hasStatus = type.subresources.includes('status');
   }
@@ -172,7 +175,8 @@ export class ResourceStore {
     if (dryRun) return obj;
     const key = this.key(obj.metadata.namespace, obj.metadata.name!);
     try {
-      const rev = await this.store.create(key, this.encode(obj));
+      const write: CompanionWrite = (companions) => this.store.create(key, this.encode(obj), companions);
+      const rev = this.allocator ? await this.allocator.create(obj, write) : await write({});
       obj.metadata.resourceVersion = String(rev);
       return obj;
     } catch (err) {
@@ -270,10 +274,11 @@ export class ResourceStore {
       if (dryRun) return next;
       try {
         if (this.readyToRemove(next)) {
-          await this.store.delete(key, stored.revision);
+          await this.remove(key, current, stored.revision);
           return next;
         }
-        const rev = await this.store.update(key, this.encode(next), stored.revision);
+        const write: CompanionWrite = (companions) => this.store.update(key, this.encode(next), stored.revision, companions);
+        const rev = this.allocator ? await this.allocator.update(next, current, write) : await write({});
         next.metadata.resourceVersion = String(rev);
         return next;
       } catch (err) {
@@ -285,6 +290,11 @@ export class ResourceStore {
         }
       }
     }
+  }
+
+  private remove(key: string, current: ApiObject, revision: number): Promise<number> {
+    const write: CompanionWrite = (companions) => this.store.delete(key, revision, companions);
+    return this.allocator ? this.allocator.remove(current, write) : write({});
   }
 
   private prepareUpdate(requested: ApiObject, current: ApiObject, scope: UpdateScope): ApiObject {
@@ -340,7 +350,7 @@ export class ResourceStore {
       if (this.type.kind === 'Pod') next.metadata.deletionGracePeriodSeconds = grace;
       try {
         if (this.readyToRemove(next)) {
-          if (!dryRun) await this.store.delete(key, stored.revision);
+          if (!dryRun) await this.remove(key, current, stored.revision);
           return { object: current, deleted: true };
         }
         if (sameJson(next, current) || dryRun) return { object: next, deleted: false };

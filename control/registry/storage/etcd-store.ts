@@ -1,4 +1,4 @@
-import { Etcd3, type IKeyValue, type Watcher, type IWatchResponse } from 'etcd3';
+import { Etcd3, type ICompare, type IKeyValue, type IRequestOp, type Watcher, type IWatchResponse } from 'etcd3';
 import { performance } from 'node:perf_hooks';
 
 /** Upper bound of one etcd request (Kubernetes' API server uses a similar request timeout). */
@@ -29,6 +29,22 @@ const MAX_ETCD_RESPONSE_BYTES = 512 * 1024 * 1024;
 export class PreconditionFailed extends Error {
   constructor(readonly current: StoredValue | undefined) {
     super(current ? `revision is now ${current.modRevision}` : 'key does not exist');
+  }
+}
+
+/**
+ * Keys written in the same transaction as an object (e.g. the cluster IP a Service holds): each claimed key
+ * must not exist yet and is created; each released key is deleted. Claims and releases must not overlap.
+ */
+export interface Companions {
+  claim?: { key: string; value: Buffer }[];
+  release?: string[];
+}
+
+/** A write failed only because a companion key it claims already exists. */
+export class ClaimTaken extends Error {
+  constructor(readonly key: string) {
+    super(`${key} is already claimed`);
   }
 }
 
@@ -131,40 +147,48 @@ export class EtcdStore {
     }
   }
 
-  /** Writes `value` only if `key` does not exist; returns the new revision. */
-  async create(key: string, value: Buffer): Promise<number> {
-    const k = Buffer.from(key);
-    const res = await this.timed('create', () => this.client.kv.txn({
-      compare: [{ key: k, target: 'Create', result: 'Equal', create_revision: 0 }],
-      success: [{ request_put: { key: k, value } }],
-      failure: [{ request_range: { key: k } }],
-    }, this.deadline()));
-    if (!res.succeeded) throw new PreconditionFailed(this.firstKv(res.responses));
-    return Number(res.header.revision);
+  /** Writes `value` only if `key` does not exist (and every claimed companion key is free); returns the new revision. */
+  async create(key: string, value: Buffer, companions?: Companions): Promise<number> {
+    return this.write('create', key, undefined, (k) => ({ request_put: { key: k, value } }), companions);
   }
 
   /** Writes `value` only if `key` was last written at `expectedRevision`; returns the new revision. */
-  async update(key: string, value: Buffer, expectedRevision: number): Promise<number> {
-    const k = Buffer.from(key);
-    const res = await this.timed('update', () => this.client.kv.txn({
-      compare: [{ key: k, target: 'Mod', result: 'Equal', mod_revision: expectedRevision }],
-      success: [{ request_put: { key: k, value } }],
-      failure: [{ request_range: { key: k } }],
-    }, this.deadline()));
-    if (!res.succeeded) throw new PreconditionFailed(this.firstKv(res.responses));
-    return Number(res.header.revision);
+  async update(key: string, value: Buffer, expectedRevision: number, companions?: Companions): Promise<number> {
+    return this.write('update', key, expectedRevision, (k) => ({ request_put: { key: k, value } }), companions);
   }
 
   /** Deletes `key` only if it was last written at `expectedRevision`; returns the deletion's revision. */
-  async delete(key: string, expectedRevision: number): Promise<number> {
+  async delete(key: string, expectedRevision: number, companions?: Companions): Promise<number> {
+    return this.write('delete', key, expectedRevision, (k) => ({ request_delete_range: { key: k } }), companions);
+  }
+
+  /**
+   * One transaction: `request` on `key` if it was last written at `expectedRevision` (undefined: if it does not
+   * exist), plus the companions. A failure names the object's own precondition first (PreconditionFailed, with
+   * the current value: re-read and retry), else the first claimed key that was taken (ClaimTaken).
+   */
+  private async write(op: StoreOp, key: string, expectedRevision: number | undefined, request: (k: Buffer) => IRequestOp,
+    companions: Companions = {}): Promise<number> {
     const k = Buffer.from(key);
-    const res = await this.timed('delete', () => this.client.kv.txn({
-      compare: [{ key: k, target: 'Mod', result: 'Equal', mod_revision: expectedRevision }],
-      success: [{ request_delete_range: { key: k } }],
-      failure: [{ request_range: { key: k } }],
+    const claims = (companions.claim ?? []).map((c) => ({ key: Buffer.from(c.key), value: c.value }));
+    const own: ICompare = expectedRevision === undefined
+      ? { key: k, target: 'Create', result: 'Equal', create_revision: 0 }
+      : { key: k, target: 'Mod', result: 'Equal', mod_revision: expectedRevision };
+    const res = await this.timed(op, () => this.client.kv.txn({
+      compare: [own, ...claims.map((c): ICompare => ({ key: c.key, target: 'Create', result: 'Equal', create_revision: 0 }))],
+      success: [
+        request(k),
+        ...claims.map((c): IRequestOp => ({ request_put: c })),
+        ...(companions.release ?? []).map((r): IRequestOp => ({ request_delete_range: { key: Buffer.from(r) } })),
+      ],
+      failure: [{ request_range: { key: k } }, ...claims.map((c): IRequestOp => ({ request_range: { key: c.key } }))],
     }, this.deadline()));
-    if (!res.succeeded) throw new PreconditionFailed(this.firstKv(res.responses));
-    return Number(res.header.revision);
+    if (res.succeeded) return Number(res.header.revision);
+    const current = this.firstKv(res.responses);
+    const ownHeld = expectedRevision === undefined ? current === undefined : current?.modRevision === expectedRevision;
+    const taken = ownHeld ? claims.findIndex((_, i) => (res.responses[i + 1]?.response_range?.kvs.length ?? 0) > 0) : -1;
+    if (taken >= 0) throw new ClaimTaken(claims[taken]!.key.toString());
+    throw new PreconditionFailed(current);
   }
 
   private firstKv(responses: { response_range?: { kvs: IKeyValue[] } }[]): StoredValue | undefined {

@@ -21,3 +21,11 @@ export function parseKey(key: string): { plural: string; namespace?: string; nam
   if (parts.length === 3) return { plural: parts[0]!, namespace: parts[1]!, name: parts[2]! };
   return undefined;
 }
+
+/**
+ * Values handed out from a shared range, one key each: `/registry/allocations/{pool}/{value}`
+ * (e.g. `serviceips/10.96.0.10`). No kind has the plural `allocations`, so the watch cache skips them.
+ */
+export function allocationPrefix(pool: string): string {
+  return `${REGISTRY_PREFIX}allocations/${pool}/`;
+}
