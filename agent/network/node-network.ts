@@ -5,6 +5,7 @@
  * host namespace (a lab host in tests). Sandboxes are attached through CNI exactly as containerd calls it,
  * so another CNI plugin in the conf dir would serve as well.
  */
+import { fileURLToPath } from 'node:url';
 import type { ApiClient } from '../../control/client/client.js';
 import type { Node } from '../../api/types/core.js';
 import { CniInvoker } from '../../dataplane/cni/invoker.js';
@@ -34,6 +35,8 @@ export interface NodeNetworkOptions {
 }
 
 const DEFAULT_POD_CIDR_TIMEOUT_MS = 60_000;
+/** Cairn's own executables, `cairn-cni` among them: a CNI plugin directory as shipped. */
+export const CAIRN_BIN_DIR = fileURLToPath(new URL('../../../bin', import.meta.url));
 
 export class NodeNetwork implements PodNetwork {
   private readonly invoker: CniInvoker;

@@ -7,6 +7,7 @@ import { serveMetrics } from '../../agent/metrics-server.js';
 import { HollowNodes, type HollowNodesConfig } from '../../agent/sim/hollow-nodes.js';
 import { hollowMetrics } from '../../agent/sim/hollow-metrics.js';
 import { NodeAgent } from '../../agent/node/node-agent.js';
+import { CAIRN_BIN_DIR } from '../../agent/network/node-network.js';
 
 export interface AgentArgs {
   sim: boolean;
@@ -33,6 +34,15 @@ export interface AgentArgs {
   namePrefix: string;
   metricsPort?: number;
   agentVersion: string;
+  /** Real node only: pod network settings (commander's --no-pod-network sets podNetwork false). */
+  podNetwork: boolean;
+  hostNetns?: string;
+  podNetworkIp?: string;
+  cniConfDir: string;
+  cniBinDir: string[];
+  clusterCidr: string;
+  clusterDns?: string;
+  clusterDomain: string;
 }
 
 export interface RunningAgent {
@@ -171,6 +181,14 @@ function realAgent(args: AgentArgs, client: ApiClient, progress: (line: string) 
     labels: Object.fromEntries(args.label.map(parseLabel)),
     taints: args.taint.map(parseTaint),
     leaseIntervalMs: args.leaseIntervalMs,
+    clusterDNS: args.clusterDns,
+    clusterDomain: args.clusterDomain,
+    ...(args.podNetwork ? {
+      network: {
+        hostNetns: args.hostNetns, nodeIP: args.podNetworkIp, cniConfDir: args.cniConfDir,
+        cniBinDirs: args.cniBinDir.length ? args.cniBinDir : ['/opt/cni/bin', CAIRN_BIN_DIR], clusterCIDR: args.clusterCidr,
+      },
+    } : {}),
     log: throttled(progress),
   });
   const stop = async (): Promise<void> => {

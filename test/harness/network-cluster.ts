@@ -5,7 +5,6 @@
  * carries the run's prefix and is removed in stop(), even after a failure.
  */
 import { execFile, spawn } from 'node:child_process';
-import { mkdir, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +12,7 @@ import { promisify } from 'node:util';
 import type { Container, Endpoints, Pod, PodSpec, Service } from '../../api/types/core.js';
 import { DistributionClient } from '../../agent/images/distribution-client.js';
 import { NodeAgent } from '../../agent/node/node-agent.js';
+import { CAIRN_BIN_DIR } from '../../agent/network/node-network.js';
 import { RuncRuntime } from '../../agent/runtime/runc/runc-runtime.js';
 import type { ExecResult } from '../../agent/runtime/runtime.js';
 import { startControllers } from '../../control/controllers/manager.js';
@@ -26,7 +26,6 @@ import { waitFor } from './wait.js';
 
 export const CLUSTER_CIDR = '10.244.0.0/16';
 export const CLUSTER_DNS_IP = '10.96.0.10';
-const CNI_PLUGIN = fileURLToPath(new URL('../../../bin/cairn-cni.js', import.meta.url));
 const CAIRN_CLI = fileURLToPath(new URL('../../../bin/cairn.js', import.meta.url));
 const run = promisify(execFile);
 
@@ -113,9 +112,6 @@ export async function startNetworkCluster(label: string, nodeCount: number, opts
     images = await startLabRegistry();
     const refs = await pushTestImages(new DistributionClient(), images.host);
     lab = await startNetworkLab(label, nodeCount);
-    const binDir = join(tmpdir(), `${prefix}-cni-bin`);
-    await mkdir(binDir, { recursive: true });
-    await symlink(CNI_PLUGIN, join(binDir, 'cairn-cni')).catch(() => undefined);
     for (const [i, host] of lab.hosts.entries()) {
       const nodePrefix = `${prefix}-n${i + 1}`;
       const dataDir = join(tmpdir(), nodePrefix);
@@ -124,7 +120,7 @@ export async function startNetworkCluster(label: string, nodeCount: number, opts
         cgroupParent: `/${nodePrefix}`, netnsPrefix: `${nodePrefix}-`, resyncMs: 300, leaseIntervalMs: 5000,
         crashBackoff: { initialMs: 1000, maxMs: 8000 },
         network: {
-          hostNetns: host.netns, nodeIP: host.ip, cniConfDir: join(dataDir, 'cni', 'net.d'), cniBinDirs: [binDir],
+          hostNetns: host.netns, nodeIP: host.ip, cniConfDir: join(dataDir, 'cni', 'net.d'), cniBinDirs: [CAIRN_BIN_DIR],
           cniStateDir: join(dataDir, 'cni'), clusterCIDR: CLUSTER_CIDR,
         },
         clusterDNS: CLUSTER_DNS_IP,

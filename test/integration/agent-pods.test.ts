@@ -205,7 +205,7 @@ describe('node agent with runc', () => {
 describe('cairn agent (real node)', () => {
   it('registers this machine under --node-name with its data in --data-dir, and stops on SIGINT', async () => {
     const name = `${prefix}-cli`;
-    const child = spawn('node', [CAIRN, '--kubeconfig', cluster.kubeconfig, 'agent', '--node-name', name, '--node-ip', '127.0.0.1', '--port', '0', '--data-dir', join(dataDir, 'cli'), '--label', 'role=test']);
+    const child = spawn('node', [CAIRN, '--kubeconfig', cluster.kubeconfig, 'agent', '--node-name', name, '--node-ip', '127.0.0.1', '--port', '0', '--data-dir', join(dataDir, 'cli'), '--label', 'role=test', '--no-pod-network']);
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));

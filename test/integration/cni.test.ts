@@ -17,7 +17,7 @@ import { CniError, ErrorCode } from '../../dataplane/cni/spec.js';
 import { reapStaleTestDirs } from '../harness/reap.js';
 import { createNetns, deleteNetns, inNetns, reapStaleNetns, testNetnsName } from '../lab/netns.js';
 
-const PLUGIN = fileURLToPath(new URL('../../../bin/cairn-cni.js', import.meta.url));
+const PLUGIN = fileURLToPath(new URL('../../../bin/cairn-cni', import.meta.url));
 const SUBNET = '10.244.42.0/24';
 const GATEWAY = '10.244.42.1';
 const HOST = testNetnsName('cnihost');
