@@ -5,8 +5,11 @@ import { configMapStrategy } from './configmap.js';
 import { deploymentStrategy } from './deployment.js';
 import { endpointsStrategy } from './endpoints.js';
 import { eventStrategy } from './event.js';
+import { ingressStrategy } from './ingress.js';
+import { ingressClassStrategy } from './ingress-class.js';
 import { leaseStrategy } from './lease.js';
 import { namespaceStrategy } from './namespace.js';
+import { networkPolicyStrategy } from './networkpolicy.js';
 import { nodeStrategy } from './node.js';
 import { podStrategy } from './pod.js';
 import { priorityClassStrategy } from './priorityclass.js';
@@ -33,4 +36,7 @@ export const strategies: Record<string, KindStrategy<ApiObject>> = {
   ReplicaSet: replicaSetStrategy,
   Deployment: deploymentStrategy,
   PriorityClass: priorityClassStrategy,
+  NetworkPolicy: networkPolicyStrategy,
+  Ingress: ingressStrategy,
+  IngressClass: ingressClassStrategy,
 };

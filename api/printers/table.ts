@@ -13,6 +13,8 @@ import { leasePrinter } from './lease.js';
 import { replicaSetPrinter } from './replicaset.js';
 import { deploymentPrinter } from './deployment.js';
 import { priorityClassPrinter } from './priorityclass.js';
+import { networkPolicyPrinter } from './networkpolicy.js';
+import { ingressPrinter, ingressClassPrinter } from './ingress.js';
 import { genericPrinter } from './generic.js';
 
 const printers: Record<string, KindPrinter> = {
@@ -28,6 +30,9 @@ const printers: Record<string, KindPrinter> = {
   ReplicaSet: replicaSetPrinter,
   Deployment: deploymentPrinter,
   PriorityClass: priorityClassPrinter,
+  NetworkPolicy: networkPolicyPrinter,
+  Ingress: ingressPrinter,
+  IngressClass: ingressClassPrinter,
 };
 
 export function printerFor(kind: string): KindPrinter {
