@@ -6,7 +6,7 @@ import { isDns1123Subdomain, isQualifiedName, isValidPortName, isValidPortNum, v
 import { ipFamily, isValidIP } from './net.js';
 import { isDns1035Label } from './service.js';
 import {
-  child, index, metaSelectableFields, optArray, optInt, optObject, optString, optStringList, problems, requiredBecause,
+  child, index, metaSelectableFields, optArray, optInt, optObject, optString, optStringList, problems, requiredBecause, requiredSpec,
   validateMetaUpdate, type Fields,
 } from './util.js';
 
@@ -150,13 +150,8 @@ function validateTLS(value: unknown, errs: FieldError[]): void {
 }
 
 function validateSpec(value: unknown, errs: FieldError[]): void {
-  if (value === undefined || value === null) {
-    errs.push(required('spec'));
-    return;
-  }
-  const spec = optObject(value, 'spec', errs);
+  const spec = requiredSpec(value, SPEC_FIELDS, errs);
   if (!spec) return;
-  errs.push(...validateKnownFields(spec, SPEC_FIELDS, 'spec'));
   const rules = Array.isArray(spec.rules) ? spec.rules : [];
   if (rules.length === 0 && (spec.defaultBackend === undefined || spec.defaultBackend === null)) {
     errs.push(invalid('spec', rules, 'either `defaultBackend` or `rules` must be specified'));

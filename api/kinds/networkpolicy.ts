@@ -7,7 +7,7 @@ import { isDns1123Subdomain, isValidPortName, isValidPortNum, validateKnownField
 import { PROTOCOLS } from './container.js';
 import { cidrFamily, isValidCIDR } from './net.js';
 import {
-  child, index, metaSelectableFields, optArray, optEnum, optInt, optObject, optString, problems, validateMetaUpdate, type Fields,
+  child, index, metaSelectableFields, optArray, optEnum, optInt, optObject, optString, problems, requiredSpec, validateMetaUpdate, type Fields,
 } from './util.js';
 
 const FIELDS = ['apiVersion', 'kind', 'metadata', 'spec'] as const;
@@ -101,7 +101,6 @@ function validateRules(value: unknown, path: string, peersField: 'from' | 'to', 
 }
 
 function validateSpec(spec: Fields, errs: FieldError[]): void {
-  errs.push(...validateKnownFields(spec, SPEC_FIELDS, 'spec'));
   // The v1 field is not optional; `{}` (select every pod in the namespace) is how a policy says "all".
   if (spec.podSelector === undefined || spec.podSelector === null) errs.push(required('spec.podSelector'));
   else errs.push(...validateLabelSelector(spec.podSelector, 'spec.podSelector'));
@@ -120,11 +119,8 @@ function validate(np: NetworkPolicy): FieldError[] {
     ...validateKnownFields(np, FIELDS, ''),
     ...validateObjectMeta(np.metadata, { namespaced: true, nameValidator: isDns1123Subdomain }),
   ];
-  if (np.spec === undefined || np.spec === null) errs.push(required('spec'));
-  else {
-    const spec = optObject(np.spec, 'spec', errs);
-    if (spec) validateSpec(spec, errs);
-  }
+  const spec = requiredSpec(np.spec, SPEC_FIELDS, errs);
+  if (spec) validateSpec(spec, errs);
   return errs;
 }
 

@@ -13,7 +13,7 @@ import { isValidCIDR, isValidIP } from './net.js';
 import { validatePortNumOrName } from './probe.js';
 import {
   child, index, metaSelectableFields, optArray, optBool, optEnum, optInt, optObject, optString, optStringList, problems,
-  requiredBecause, str, validateMetaUpdate, type Fields,
+  requiredBecause, requiredSpec, str, validateMetaUpdate, type Fields,
 } from './util.js';
 
 const SERVICE_FIELDS = ['apiVersion', 'kind', 'metadata', 'spec', 'status'] as const;
@@ -128,13 +128,8 @@ function validateSessionAffinity(spec: Fields, errs: FieldError[]): void {
 }
 
 function validateSpec(value: unknown, errs: FieldError[]): void {
-  if (value === undefined || value === null) {
-    errs.push(required('spec'));
-    return;
-  }
-  const spec = optObject(value, 'spec', errs);
+  const spec = requiredSpec(value, SERVICE_SPEC_FIELDS, errs);
   if (!spec) return;
-  errs.push(...validateKnownFields(spec, SERVICE_SPEC_FIELDS, 'spec'));
   const type = optEnum(spec.type, 'spec.type', SERVICE_TYPES, errs, true) ?? 'ClusterIP';
 
   if (type === 'ExternalName') {

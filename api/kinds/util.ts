@@ -1,6 +1,7 @@
 /** Small building blocks shared by the kind strategies: typed reads of untrusted JSON that report what is wrong. */
 import { isObject, type ApiObject } from '../meta.js';
 import { invalid, notSupported, required, type FieldError } from '../errors.js';
+import { validateKnownFields } from '../validation/common.js';
 
 export type Fields = Record<string, unknown>;
 
@@ -26,6 +27,17 @@ export function optObject(value: unknown, path: string, errs: FieldError[]): Fie
 }
 
 /** An optional list field; non-lists are reported. */
+/** The required `spec` as a record, its fields checked against `known`; undefined (after reporting it) when missing or malformed. */
+export function requiredSpec(value: unknown, known: readonly string[], errs: FieldError[]): Fields | undefined {
+  if (value === undefined || value === null) {
+    errs.push(required('spec'));
+    return undefined;
+  }
+  const spec = optObject(value, 'spec', errs);
+  if (spec) errs.push(...validateKnownFields(spec, known, 'spec'));
+  return spec;
+}
+
 export function optArray(value: unknown, path: string, errs: FieldError[]): unknown[] | undefined {
   if (value === undefined || value === null) return undefined;
   if (Array.isArray(value)) return value;
