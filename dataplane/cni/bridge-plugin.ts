@@ -2,9 +2,9 @@
  * The `cairn-cni` plugin: a veth from the pod namespace to the node bridge, an address from host-local IPAM.
  * ADD undoes its own steps on failure; DEL and GC succeed on whatever is already gone.
  */
+import { formatIpv4 } from '../../api/ipv4.js';
 import { checkAttachment } from './check-attachment.js';
 import { HostLocalIpam } from './ipam/host-local-ipam.js';
-import { formatIpv4 } from './ipv4.js';
 import type { Links } from './links.js';
 import { bridgeMac, hostVethName } from './names.js';
 import type { NetConf } from './net-conf.js';

@@ -1,6 +1,6 @@
 /** CHECK: the attachment still looks exactly as ADD left it (prevResult says what ADD made). */
+import { formatIpv4 } from '../../api/ipv4.js';
 import type { HostLocalIpam } from './ipam/host-local-ipam.js';
-import { formatIpv4 } from './ipv4.js';
 import type { Links } from './links.js';
 import { hostVethName } from './names.js';
 import type { NetConf } from './net-conf.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { parseIpv4 } from './ipv4.js';
+import { parseIpv4 } from '../../api/ipv4.js';
 import { bridgeMac, hostVethName, interfaceNameProblem } from './names.js';
 
 describe('names', () => {

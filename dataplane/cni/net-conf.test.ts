@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { formatIpv4 } from './ipv4.js';
+import { formatIpv4 } from '../../api/ipv4.js';
 import { parseNetConf } from './net-conf.js';
 import { CniError, ErrorCode } from './spec.js';
 

@@ -3,7 +3,7 @@
  * field and says how to fix it; unknown fields are ignored because runtimes add their own (args, runtimeConfig).
  */
 import { join } from 'node:path';
-import { type Ipv4Cidr, broadcastOf, contains, formatIpv4, networkOf, parseCidr, parseIpv4 } from './ipv4.js';
+import { type Ipv4Cidr, cidrContains, formatIpv4, parseIpv4, parseIpv4Cidr } from '../../api/ipv4.js';
 import { IDENTIFIER, interfaceNameProblem } from './names.js';
 import {
   type Attachment, CniError, type CniResult, type Dns, ErrorCode, SUPPORTED_VERSIONS, VALID_ATTACHMENTS_KEY,
@@ -102,11 +102,9 @@ function readAddress(obj: Json, key: string, subnet: Ipv4Cidr, fallback: number)
   if (text === undefined) return fallback;
   const address = parseIpv4(text);
   if (address === undefined) throw invalid(path, `"${text}" is not an IPv4 address`, 'write a dotted quad such as "10.244.1.10"');
-  const first = networkOf(subnet) + 1;
-  const last = broadcastOf(subnet) - 1;
-  if (!contains(subnet, address) || address < first || address > last) {
-    throw invalid(path, `${text} is not a host address of subnet ${formatIpv4(subnet.address)}/${subnet.prefix}`,
-      `use an address between ${formatIpv4(first)} and ${formatIpv4(last)}`);
+  if (!cidrContains(subnet, address) || address === subnet.first || address === subnet.last) {
+    throw invalid(path, `${text} is not a host address of subnet ${formatIpv4(subnet.first)}/${subnet.prefix}`,
+      `use an address between ${formatIpv4(subnet.first + 1)} and ${formatIpv4(subnet.last - 1)}`);
   }
   return address;
 }
@@ -117,15 +115,15 @@ function readIpam(obj: Json, networkName: string): HostLocalConf {
   const type = requiredString(ipam, 'type', 'ipam.type', 'host-local');
   if (type !== 'host-local') throw invalid('ipam.type', `"${type}" is not supported`, 'set it to "host-local"');
   const subnetText = requiredString(ipam, 'subnet', 'ipam.subnet', '10.244.1.0/24');
-  const subnet = parseCidr(subnetText);
+  const subnet = parseIpv4Cidr(subnetText);
   if (!subnet) throw invalid('ipam.subnet', `"${subnetText}" is not an IPv4 CIDR`, 'write it as "a.b.c.d/n", e.g. "10.244.1.0/24"');
   if (subnet.prefix > 30) throw invalid('ipam.subnet', `/${subnet.prefix} leaves no room for a gateway and pods`, 'use a prefix of /30 or shorter');
-  if (networkOf(subnet) !== subnet.address) {
-    throw invalid('ipam.subnet', `${subnetText} has host bits set`, `use ${formatIpv4(networkOf(subnet))}/${subnet.prefix}`);
+  if (subnet.address !== subnet.first) {
+    throw invalid('ipam.subnet', `${subnetText} has host bits set`, `use ${formatIpv4(subnet.first)}/${subnet.prefix}`);
   }
-  const gateway = readAddress(ipam, 'gateway', subnet, subnet.address + 1);
-  const rangeStart = readAddress(ipam, 'rangeStart', subnet, subnet.address + 1);
-  const rangeEnd = readAddress(ipam, 'rangeEnd', subnet, broadcastOf(subnet) - 1);
+  const gateway = readAddress(ipam, 'gateway', subnet, subnet.first + 1);
+  const rangeStart = readAddress(ipam, 'rangeStart', subnet, subnet.first + 1);
+  const rangeEnd = readAddress(ipam, 'rangeEnd', subnet, subnet.last - 1);
   if (rangeStart > rangeEnd) {
     throw invalid('ipam.rangeStart', `${formatIpv4(rangeStart)} is after ipam.rangeEnd ${formatIpv4(rangeEnd)}`, 'swap them or widen the range');
   }

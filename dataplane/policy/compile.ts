@@ -8,12 +8,13 @@
  */
 import { createHash } from 'node:crypto';
 import { isIPv4 } from 'node:net';
+import { parseIpv4 } from '../../api/ipv4.js';
 import type { ObjectMeta } from '../../api/meta.js';
 import { effectivePolicyTypes } from '../../api/kinds/networkpolicy.js';
 import { labelSelectorFromObject, type Selector } from '../../api/selectors.js';
 import type { LabelSelector, Namespace, Pod } from '../../api/types/core.js';
 import type { NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort, NetworkProtocol } from '../../api/types/network-policy.js';
-import { cidrRange, ipv4ToNumber, mergeRanges, rangeContains, subtractRanges, type Range } from './ipv4.js';
+import { cidrRange, mergeRanges, rangeContains, subtractRanges, type Range } from './ipv4.js';
 import { emptyRuleset, type Allow, type Destination, type Direction, type PortMatch, type Protocol, type Ruleset } from './ruleset.js';
 
 export interface PolicyInputs {
@@ -200,7 +201,8 @@ class Compiler {
     };
     return this.pods
       .filter((p) => inNamespace(p.metadata.namespace ?? '') && podSel.matches(p.metadata.labels))
-      .map((p) => { const n = ipv4ToNumber(podIP(p)!); return [n, n] as Range; });
+      // podIP() only yields IPv4 text, so it parses.
+      .map((p) => { const n = parseIpv4(podIP(p)!)!; return [n, n] as Range; });
   }
 }
 

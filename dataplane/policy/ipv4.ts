@@ -2,26 +2,14 @@
  * IPv4 address ranges as inclusive [first, last] numbers: what an ipBlock (cidr minus excepts) and a set of pod
  * IPs become before they are written as one nftables interval set, which refuses overlapping elements.
  */
-import { isIPv4 } from 'node:net';
+import { formatIpv4, parseIpv4, parseIpv4Cidr } from '../../api/ipv4.js';
 
 export type Range = readonly [first: number, last: number];
 
-export function ipv4ToNumber(ip: string): number {
-  return ip.split('.').reduce((n, octet) => n * 256 + Number(octet), 0);
-}
-
-export function numberToIPv4(n: number): string {
-  return [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join('.');
-}
-
 /** The range a CIDR covers (host bits ignored), or undefined for anything but an IPv4 CIDR. */
 export function cidrRange(cidr: string): Range | undefined {
-  const [ip, bitsText] = cidr.split('/');
-  const bits = Number(bitsText);
-  if (!ip || !isIPv4(ip) || !/^\d{1,2}$/.test(bitsText ?? '') || bits > 32) return undefined;
-  const size = 2 ** (32 - bits);
-  const first = Math.floor(ipv4ToNumber(ip) / size) * size;
-  return [first, first + size - 1];
+  const block = parseIpv4Cidr(cidr);
+  return block && [block.first, block.last];
 }
 
 /** Sorted, with overlapping and adjacent ranges joined. */
@@ -49,12 +37,13 @@ export function subtractRanges(from: Range, holes: Iterable<Range>): Range[] {
   return out;
 }
 
+/** False for anything but an IPv4 address. */
 export function rangeContains(ranges: readonly Range[], ip: string): boolean {
-  const n = ipv4ToNumber(ip);
-  return ranges.some(([first, last]) => n >= first && n <= last);
+  const n = parseIpv4(ip);
+  return n !== undefined && ranges.some(([first, last]) => n >= first && n <= last);
 }
 
 /** nftables element syntax: `10.0.0.1` or `10.0.0.0-10.0.255.255`. */
 export function formatRange([first, last]: Range): string {
-  return first === last ? numberToIPv4(first) : `${numberToIPv4(first)}-${numberToIPv4(last)}`;
+  return first === last ? formatIpv4(first) : `${formatIpv4(first)}-${formatIpv4(last)}`;
 }

@@ -93,7 +93,11 @@ function compileChained(c: PortContext, timeout: number | undefined, node: Proxy
     : `numgen random mod ${epChains.length} vmap { ${epChains.map((ch, i) => `${i} : goto ${ch}`).join(', ')} }`);
   out.chains.set(svcChain, svcRules);
   for (const vip of c.vips) out.elements.push({ map: MAPS.serviceIPs, key: `${vip} . ${c.proto} . ${c.port}`, value: `goto ${svcChain}` });
-  if (c.nodePort) out.elements.push({ map: MAPS.serviceNodePorts, key: `${c.proto} . ${c.nodePort}`, value: `goto ${svcChain}` });
+  if (c.nodePort) {
+    const nodePortChain = `${svcChain}-nodeport`;
+    out.chains.set(nodePortChain, [`jump ${MARK_MASQ_CHAIN}`, `goto ${svcChain}`]);
+    out.elements.push({ map: MAPS.serviceNodePorts, key: `${c.proto} . ${c.nodePort}`, value: `goto ${nodePortChain}` });
+  }
 }
 
 /** The fragment for one Service (empty when it is not proxied). Deterministic: same input, same text. */

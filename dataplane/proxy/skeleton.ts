@@ -10,7 +10,7 @@
  *  - Services with ClientIP affinity or more than MAX_BUCKET endpoints get their own chain (see compile.ts).
  *  - Before NAT, filter chains at the same hooks reject new connections to services without a ready
  *    endpoint, so clients fail at once instead of timing out.
- *  - postrouting masquerades traffic from outside the pod CIDR (marked on the way in) and hairpin traffic
+ *  - postrouting masquerades traffic from outside the pod CIDR and to NodePorts (marked on the way in) and hairpin traffic
  *    (DNATed back to its own source, found in the `hairpin` set of endpoint address pairs). Pod-to-service
  *    traffic keeps the pod's IP.
  */
@@ -103,7 +103,9 @@ export function skeletonRules(node: ProxyNodeInfo): Map<string, string[]> {
   for (let n = 1; n <= MAX_BUCKET; n++) {
     const slot = `numgen random mod ${n}`;
     chains.set(pickChain(n), [masq, ...PROTOCOLS.map((p) => `meta l4proto ${p} dnat ip to ip daddr . ${p} dport . ${slot} map @${serviceEndpointsMap(p)}`)]);
-    chains.set(nodePortPickChain(n), [masq, ...PROTOCOLS.map((p) => `meta l4proto ${p} dnat ip to ${p} dport . ${slot} map @${nodePortEndpointsMap(p)}`)]);
+    // NodePort traffic is always masqueraded (as kube-proxy does): its endpoint may be on another node, whose
+    // reply must come back through this one to be un-NATed, whoever the client is.
+    chains.set(nodePortPickChain(n), [`jump ${MARK_MASQ_CHAIN}`, ...PROTOCOLS.map((p) => `meta l4proto ${p} dnat ip to ${p} dport . ${slot} map @${nodePortEndpointsMap(p)}`)]);
   }
   return chains;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { CidrSet, parseIPv4CIDR } from './cidr-set.js';
+import { CidrSet } from './cidr-set.js';
 
 describe('CidrSet', () => {
   it('hands out distinct subnets of the cluster range in order, then runs out', () => {
@@ -44,6 +44,12 @@ describe('CidrSet', () => {
     expect(set.free).toBe(255);
   });
 
+  it('ignores host bits in the cluster CIDR and in occupied ranges', () => {
+    const set = new CidrSet('10.244.3.7/22', 24);
+    set.occupy('10.244.0.9/24');
+    expect(set.allocateNext()).toBe('10.244.1.0/24');
+  });
+
   it.each([
     ['10.244.0.0', 24, /not an IPv4 CIDR/],
     ['fd00::/64', 80, /not an IPv4 CIDR/],
@@ -51,11 +57,5 @@ describe('CidrSet', () => {
     ['10.0.0.0/8', 30, /more than 2\^16/],
   ])('rejects cluster CIDR %s with mask %d', (cidr, mask, message) => {
     expect(() => new CidrSet(cidr, mask)).toThrow(message);
-  });
-});
-
-describe('parseIPv4CIDR', () => {
-  it('masks host bits off', () => {
-    expect(parseIPv4CIDR('10.244.3.7/16')).toEqual({ first: 0x0af40000, last: 0x0af4ffff, prefix: 16 });
   });
 });

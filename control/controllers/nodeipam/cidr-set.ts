@@ -2,37 +2,14 @@
  * The pod ranges of one IPv4 cluster CIDR cut into equal subnets (kube-controller-manager's cidrset):
  * which are handed out, which are free. Pure and synchronous, so concurrent reconciles cannot hand one out twice.
  */
-import { isIPv4 } from 'node:net';
+import { type Ipv4Cidr, formatIpv4, parseIpv4Cidr } from '../../../api/ipv4.js';
 
 /** More subnets than this (2^16, as Kubernetes allows) would make the bitmap and the scan needlessly large. */
 const MAX_SUBNET_BITS = 16;
 
-interface Range {
-  first: number;
-  /** Inclusive. */
-  last: number;
-}
-
-function parseIPv4(ip: string): number {
-  return ip.split('.').reduce((acc, octet) => acc * 256 + Number(octet), 0);
-}
-
-function formatIPv4(n: number): string {
-  return [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join('.');
-}
-
-/** Parses `a.b.c.d/n` into the range of addresses it covers (host bits masked off); undefined if it is not an IPv4 CIDR. */
-export function parseIPv4CIDR(cidr: string): (Range & { prefix: number }) | undefined {
-  const [ip, bits] = cidr.split('/');
-  if (!ip || !isIPv4(ip) || !bits || !/^\d{1,2}$/.test(bits) || Number(bits) > 32) return undefined;
-  const prefix = Number(bits);
-  const size = 2 ** (32 - prefix);
-  const first = Math.floor(parseIPv4(ip) / size) * size;
-  return { first, last: first + size - 1, prefix };
-}
-
 export class CidrSet {
-  private readonly cluster: Range;
+  /** Host bits, if the CIDR was written with any, are ignored: subnets start at `cluster.first`. */
+  private readonly cluster: Ipv4Cidr;
   private readonly subnetSize: number;
   /** Number of subnets, each of `subnetSize` addresses. */
   readonly capacity: number;
@@ -43,7 +20,7 @@ export class CidrSet {
 
   /** Throws when `clusterCIDR` is not IPv4 or `maskSize` does not fit it. */
   constructor(readonly clusterCIDR: string, readonly maskSize: number) {
-    const cluster = parseIPv4CIDR(clusterCIDR);
+    const cluster = parseIpv4Cidr(clusterCIDR);
     if (!cluster) throw new Error(`cluster CIDR ${JSON.stringify(clusterCIDR)} is not an IPv4 CIDR (a.b.c.d/n)`);
     if (!Number.isInteger(maskSize) || maskSize < cluster.prefix || maskSize > 32) {
       throw new Error(`node CIDR mask size ${maskSize} must be an integer between the cluster prefix (${cluster.prefix}) and 32`);
@@ -68,7 +45,7 @@ export class CidrSet {
       if (this.used[candidate]) continue;
       this.mark(candidate, 1);
       this.nextCandidate = (candidate + 1) % this.capacity;
-      return `${formatIPv4(this.cluster.first + candidate * this.subnetSize)}/${this.maskSize}`;
+      return `${formatIpv4(this.cluster.first + candidate * this.subnetSize)}/${this.maskSize}`;
     }
     return undefined;
   }
@@ -90,7 +67,7 @@ export class CidrSet {
   }
 
   private indexesOf(cidr: string): number[] {
-    const range = parseIPv4CIDR(cidr);
+    const range = parseIpv4Cidr(cidr);
     if (!range || range.last < this.cluster.first || range.first > this.cluster.last) return [];
     const from = Math.floor((Math.max(range.first, this.cluster.first) - this.cluster.first) / this.subnetSize);
     const to = Math.floor((Math.min(range.last, this.cluster.last) - this.cluster.first) / this.subnetSize);

@@ -1,18 +1,10 @@
-import { ipFamily } from '../../../api/kinds/net.js';
+import { formatIpv4, parseIpv4, parseIpv4Cidr } from '../../../api/ipv4.js';
 import { staticBandSize } from './used-set.js';
 
 /** kube-apiserver refuses IPv4 service ranges wider than /12: a bigger bitmap buys nothing. */
 const WIDEST_PREFIX = 12;
 /** A /31 or /32 has no address left once the network and broadcast addresses are set aside. */
 const NARROWEST_PREFIX = 30;
-
-function toNumber(ip: string): number {
-  return ip.split('.').reduce((n, part) => n * 256 + Number(part), 0);
-}
-
-function toIP(n: number): string {
-  return [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join('.');
-}
 
 /**
  * The IPv4 range services get cluster IPs from. Offsets number the usable addresses: offset 0 is the address
@@ -28,28 +20,25 @@ export class IPv4Range {
 
   /** Parses `a.b.c.d/n`; the address is masked to the network (10.96.0.1/12 means 10.96.0.0/12). */
   static parse(cidr: string): IPv4Range {
-    const [ip = '', prefixText = ''] = cidr.split('/');
-    const prefix = Number(prefixText);
-    if (ipFamily(ip) !== 4 || !/^\d{1,2}$/.test(prefixText) || prefix > 32) {
-      throw new Error(`service CIDR ${JSON.stringify(cidr)} is not an IPv4 CIDR such as 10.96.0.0/12`);
-    }
+    const block = parseIpv4Cidr(cidr);
+    if (!block) throw new Error(`service CIDR ${JSON.stringify(cidr)} is not an IPv4 CIDR such as 10.96.0.0/12`);
+    const { prefix, first, last } = block;
     if (prefix < WIDEST_PREFIX || prefix > NARROWEST_PREFIX) {
       throw new Error(`service CIDR ${cidr} must have a prefix length between /${WIDEST_PREFIX} and /${NARROWEST_PREFIX}`);
     }
-    const block = 2 ** (32 - prefix);
-    const network = Math.floor(toNumber(ip) / block) * block;
-    return new IPv4Range(`${toIP(network)}/${prefix}`, network + 1, block - 2);
+    return new IPv4Range(`${formatIpv4(first)}/${prefix}`, first + 1, last - first - 1);
   }
 
   /** The offset of a usable address in the range; undefined for addresses outside it, the network and the broadcast address. */
   offsetOf(ip: string): number | undefined {
-    if (ipFamily(ip) !== 4) return undefined;
-    const offset = toNumber(ip) - this.first;
+    const address = parseIpv4(ip);
+    if (address === undefined) return undefined;
+    const offset = address - this.first;
     return offset >= 0 && offset < this.size ? offset : undefined;
   }
 
   at(offset: number): string {
-    return toIP(this.first + offset);
+    return formatIpv4(this.first + offset);
   }
 
   toString(): string {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { formatIpv4 } from '../ipv4.js';
+import { formatIpv4 } from '../../../api/ipv4.js';
 import { parseNetConf } from '../net-conf.js';
 import { CniError, ErrorCode } from '../spec.js';
 import { HostLocalIpam } from './host-local-ipam.js';

@@ -3,8 +3,8 @@
  * flock on the network's state directory, so concurrent plugin processes never hand out one address twice.
  */
 import { join } from 'node:path';
+import { formatIpv4 } from '../../../api/ipv4.js';
 import { type Unlock, lockFile } from '../file-lock.js';
-import { formatIpv4 } from '../ipv4.js';
 import type { HostLocalConf } from '../net-conf.js';
 import { type Attachment, CniError, ErrorCode } from '../spec.js';
 import { HostLocalStore, LOCK_FILE, type Reservation } from './host-local-store.js';

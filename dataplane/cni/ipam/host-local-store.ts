@@ -5,7 +5,7 @@
  */
 import { mkdir, readFile, readdir, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { formatIpv4, parseIpv4 } from '../ipv4.js';
+import { formatIpv4, parseIpv4 } from '../../../api/ipv4.js';
 import { CniError, ErrorCode } from '../spec.js';
 
 export interface Reservation {

@@ -2,7 +2,8 @@
  * A reference evaluator of a Ruleset, for tests: decides a new connection the way the rendered nftables does
  * (destination's ingress chain, then source's egress chain), so compile tests state semantics, not rule text.
  */
-import { ipv4ToNumber, rangeContains } from '../ipv4.js';
+import { parseIpv4 } from '../../../api/ipv4.js';
+import { rangeContains } from '../ipv4.js';
 import type { Allow, Direction, PodChain, Protocol, Ruleset } from '../ruleset.js';
 
 export interface Packet { src: string; dst: string; protocol?: Protocol; port: number }
@@ -25,7 +26,8 @@ function matches(r: Ruleset, allow: Allow, chain: PodChain, p: Packet): boolean 
 }
 
 function passes(r: Ruleset, direction: Direction, ip: string, p: Packet): boolean {
-  const chain = [...r.chains.values()].find((c) => c.direction === direction && ipv4ToNumber(c.podIP) === ipv4ToNumber(ip));
+  const address = parseIpv4(ip);
+  const chain = [...r.chains.values()].find((c) => c.direction === direction && address !== undefined && parseIpv4(c.podIP) === address);
   return !chain || chain.allows.some((a) => matches(r, a, chain, p));
 }
 
