@@ -99,6 +99,9 @@ export class Links {
     await this.step(`create veth ${hostName}`,
       ['link', 'add', hostName, 'mtu', m, 'type', 'veth', 'peer', 'name', peerName, 'mtu', m, 'netns', podNetns]);
     await this.step(`attach ${hostName} to ${bridge}`, ['link', 'set', 'dev', hostName, 'master', bridge, 'up']);
+    // Hairpin: with br_netfilter, a pod's packet DNATed to a Service endpoint that is the pod itself is bridged
+    // back out of the port it came in on, which a bridge port refuses unless hairpin mode is on.
+    await this.step(`hairpin on ${hostName}`, ['link', 'set', 'dev', hostName, 'type', 'bridge_slave', 'hairpin', 'on']);
   }
 
   /**

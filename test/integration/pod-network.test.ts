@@ -87,6 +87,12 @@ describe('services', () => {
     expect([...await spread(30)].sort()).toEqual(['web-0', 'web-1', 'web-2']);
   });
 
+  it('lets an endpoint reach itself through its own service (hairpin)', async () => {
+    const answers = await fetchManyFrom(web[0]!, vip, 80, 20);
+    expect(answers).not.toContain(undefined);
+    expect(answers).toContain('web-0');
+  });
+
   it('takes an endpoint that turns unready out of the rotation', async () => {
     await net.exec(web[2]!, ['rm', '/tmp/cairn-test-server/ready']);
     await waitFor('web-2 out of rotation', async () => !(await spread(10)).has('web-2'), 20_000);
