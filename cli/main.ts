@@ -5,12 +5,15 @@ import { ApiError } from '../api/errors.js';
 import type { ApiClient } from '../control/client/client.js';
 import { CAIRN_VERSION, jsonLog } from '../control/registry/server.js';
 import { startControllers } from '../control/controllers/manager.js';
+import { DEFAULT_ZONE } from '../dataplane/dns/cluster-dns.js';
 import { DEFAULT_DATA_DIR, clientFor, type GlobalOptions } from './context.js';
 import { agentCommand, type AgentArgs } from './commands/agent.js';
 import { applyCommand } from './commands/apply.js';
 import { deleteCommand } from './commands/delete.js';
 import { describeCommand } from './commands/describe.js';
+import { dnsCommand, type DnsArgs } from './commands/dns.js';
 import { getCommand, parseOutput } from './commands/get.js';
+import { ingressCommand, type IngressArgs } from './commands/ingress.js';
 import { logsCommand } from './commands/logs.js';
 import { registryCommand, type RegistryArgs } from './commands/registry.js';
 import { schedulerCommand } from './commands/scheduler.js';
@@ -97,6 +100,19 @@ program.command('scheduler')
     untilSignal(async () => { await scheduler.stop(); client.close(); });
   });
 
+program.command('dns')
+  .description('run the cluster DNS server: service, endpoint and pod names from the API; other names forwarded')
+  .option('--listen <ip>', 'address to serve DNS on (UDP and TCP)', '127.0.0.1')
+  .option('--port <port>', 'DNS port', (v) => Number(v), 53)
+  .option('--zone <zone>', 'cluster domain', DEFAULT_ZONE)
+  .option('--upstream <ip[:port]>', 'resolver for names outside the zone (without it they get SERVFAIL)')
+  .option('--metrics-port <port>', 'serve /metrics and /healthz on 127.0.0.1:<port>', (v) => Number(v))
+  .option('--workers <n>', 'processes sharing the port (one core each)', (v) => Number(v), 1)
+  .action(async (opts: DnsArgs, cmd: Command) => {
+    const dns = await dnsCommand(opts, async () => (await clientFor(globals(cmd))).client, (line) => process.stderr.write(`${line}\n`));
+    untilSignal(dns.stop);
+  });
+
 program.command('agent')
   .description('run a node agent: this machine as a node, pods run with runc; with --sim, thousands of simulated (hollow) nodes in one process')
   .option('--sim', 'simulate the container runtime (hollow nodes)', false)
@@ -118,11 +134,36 @@ program.command('agent')
   .option('--lease-interval-ms <ms>', 'node lease renewal interval', (v) => Number(v), 10_000)
   .option('--name-prefix <prefix>', 'nodes are named hollow-<prefix>-00001...', 'node')
   .option('--metrics-port <port>', 'serve /metrics and /healthz on 127.0.0.1:<port>', (v) => Number(v))
+  .option('--no-pod-network', 'real node: pods get loopback only (no CNI, routes, service proxy or NetworkPolicy)')
+  .option('--host-netns <name>', 'real node: network namespace (/run/netns/<name>) the node\'s pod network lives in (default: the agent\'s own)')
+  .option('--pod-network-ip <ip>', 'real node: this node\'s address for other nodes\' pod routes (default: --node-ip)')
+  .option('--cni-conf-dir <dir>', 'real node: CNI network configuration directory', '/etc/cni/net.d')
+  .option('--cni-bin-dir <dir>', 'real node: CNI plugin directory (repeatable; default /opt/cni/bin and Cairn\'s bin/)', collect, [])
+  .option('--cluster-cidr <cidr>', 'real node: the cluster\'s pod CIDR (traffic from outside it is masqueraded to Services)', '10.244.0.0/16')
+  .option('--cluster-dns <ip>', 'real node: cluster DNS address for ClusterFirst pods (default: the node\'s own resolver)')
+  .option('--cluster-domain <domain>', 'real node: the cluster\'s DNS domain', 'cluster.local')
   .action(async (opts: Omit<AgentArgs, 'agentVersion'>, cmd: Command) => {
     const connect = async (): Promise<ApiClient> => (await clientFor(globals(cmd))).client;
     const agent = await agentCommand({ ...opts, agentVersion: `v${CAIRN_VERSION}` }, connect, (line) => process.stderr.write(`${line}\n`));
     untilSignal(agent.stop);
     await agent.registered;
+  });
+
+program.command('ingress')
+  .description('run the ingress proxy: serves the cluster\'s Ingresses over HTTP and HTTPS on this node')
+  .option('--bind-address <ip>', 'address the listeners bind to', '0.0.0.0')
+  .option('--http-port <port>', 'HTTP port', (v) => Number(v), 80)
+  .option('--https-port <port>', 'HTTPS port', (v) => Number(v), 443)
+  .option('--publish-address <address>', 'IP or DNS name written to each Ingress status (default: the bind address unless 0.0.0.0; give the same one to every node)')
+  .option('--ingress-class <name>', 'serve only Ingresses of this class (and those naming none)')
+  .option('--default-tls-cert <file>', 'certificate (PEM) for names no Ingress TLS secret covers (default: self-signed)')
+  .option('--default-tls-key <file>', 'key (PEM) of --default-tls-cert')
+  .option('--netns <name>', 'listen and reach backends in this network namespace (/run/netns/<name>); the API is reached from here')
+  .option('--metrics-port <port>', 'serve /metrics and /healthz on 127.0.0.1:<port>', (v) => Number(v))
+  .action(async (opts: IngressArgs, cmd: Command) => {
+    const { client } = await clientFor(globals(cmd));
+    const proxy = await ingressCommand(client, opts);
+    untilSignal(async () => { await proxy.stop(); client.close(); });
   });
 
 program.command('apply')
