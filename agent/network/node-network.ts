@@ -5,6 +5,7 @@
  * host namespace (a lab host in tests). Sandboxes are attached through CNI exactly as containerd calls it,
  * so another CNI plugin in the conf dir would serve as well.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { ApiClient } from '../../control/client/client.js';
 import type { Node } from '../../api/types/core.js';
@@ -35,6 +36,8 @@ export interface NodeNetworkOptions {
 }
 
 const DEFAULT_POD_CIDR_TIMEOUT_MS = 60_000;
+const RETRY_BASE_MS = 500;
+const RETRY_MAX_MS = 30_000;
 /** Cairn's own executables, `cairn-cni` among them: a CNI plugin directory as shipped. */
 export const CAIRN_BIN_DIR = fileURLToPath(new URL('../../../bin', import.meta.url));
 
@@ -45,6 +48,8 @@ export class NodeNetwork implements PodNetwork {
   private routes?: NodeRoutes;
   private proxy?: ServiceProxy;
   private policy?: NetworkPolicyAgent;
+  /** The ids of the sandboxes that exist, for releasing the attachments of those that do not. */
+  liveSandboxes?: () => Promise<string[]>;
 
   constructor(private readonly client: ApiClient, private readonly nodeName: string, private readonly opts: NodeNetworkOptions,
     private readonly log?: (msg: string, fields?: Record<string, unknown>) => void) {
@@ -81,6 +86,10 @@ export class NodeNetwork implements PodNetwork {
     return (await this.invoker.add({ containerId: podId, netnsPath, ifName: POD_INTERFACE })).ip;
   }
 
+  async check(podId: string, netnsPath: string): Promise<void> {
+    await this.invoker.check({ containerId: podId, netnsPath, ifName: POD_INTERFACE });
+  }
+
   async tearDown(podId: string, netnsPath: string): Promise<void> {
     await this.invoker.del({ containerId: podId, netnsPath, ifName: POD_INTERFACE });
   }
@@ -91,16 +100,39 @@ export class NodeNetwork implements PodNetwork {
     await Promise.all([this.routes?.stop(), this.proxy?.stop(), this.policy?.stop()]);
   }
 
+  /** Retries until configured (or stopped): a failed step (an nft error, an API outage) must not disable pod networking for good. */
   private async configure(): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.configureOnce();
+        return;
+      } catch (err) {
+        await Promise.all([this.routes?.stop(), this.proxy?.stop(), this.policy?.stop()]);
+        this.routes = this.proxy = this.policy = undefined;
+        if (this.abort.signal.aborted) throw err;
+        this.log?.('pod network setup failed; retrying', { error: (err as Error).message });
+        await sleep(Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** attempt), undefined, { signal: this.abort.signal });
+      }
+    }
+  }
+
+  private async configureOnce(): Promise<void> {
     const { opts, client, nodeName } = this;
     if (opts.nodeIP) await this.publishNodeIP(opts.nodeIP);
     const podCIDR = await waitForPodCIDR(client, nodeName, this.abort.signal);
     await writeNodeCniConfig(opts.cniConfDir, podCIDR, { mtu: opts.mtu, ...(opts.cniStateDir ? { dataDir: `${opts.cniStateDir}/networks` } : {}) });
-    this.log?.('pod network configured', { podCIDR });
     this.routes = new NodeRoutes(client, { nodeName, netns: opts.hostNetns, log: this.log });
     await this.routes.start();
     this.proxy = await startServiceProxy({ client, nodeName, netns: opts.hostNetns, clusterCIDR: opts.clusterCIDR, log: (msg) => this.log?.(msg) });
     this.policy = await startNetworkPolicyAgent({ client, nodeName, netns: opts.hostNetns, log: this.log });
+    // Attachments of sandboxes that no longer exist (pods deleted while the node was down or rebooting) give
+    // their addresses back. Safe here: no ADD runs before this resolves, since setUp waits for it.
+    if (this.liveSandboxes) {
+      const live = await this.liveSandboxes();
+      await this.invoker.gc(live.map((containerId) => ({ containerId, ifName: POD_INTERFACE })))
+        .catch((err: unknown) => this.log?.('releasing stale pod network attachments failed', { error: (err as Error).message }));
+    }
+    this.log?.('pod network configured', { podCIDR });
   }
 
   private async publishNodeIP(ip: string): Promise<void> {

@@ -19,6 +19,8 @@ describe('desiredNodeRoutes', () => {
       node('b', '10.244.2.0/24', '127.0.0.1', '172.30.0.12'),
       node('no-cidr-yet', undefined, '192.168.1.4'),
       node('no-address', '10.244.4.0/24'),
+      node('injected', '10.244.5.0/24', '10.0.0.9\nnetns add x'),
+      node('bad-cidr', '10.244.6.0/24 via 1.2.3.4', '192.168.1.6'),
     ], 'self');
     expect([...routes]).toEqual([['10.244.1.0/24', '192.168.1.2'], ['10.244.2.0/24', '172.30.0.12']]);
   });

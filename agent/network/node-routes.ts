@@ -7,6 +7,7 @@
 import type { ApiClient } from '../../control/client/client.js';
 import { Informer } from '../../control/client/informer.js';
 import type { Node } from '../../api/types/core.js';
+import { formatIpv4, parseIpv4, parseIpv4Cidr } from '../../api/ipv4.js';
 import { runIp } from './ip-command.js';
 import { CoalescedSync } from './coalesced-sync.js';
 
@@ -20,13 +21,18 @@ export function nodeNetworkIP(node: Node): string | undefined {
     ?? node.status?.addresses?.find((a) => a.type === 'InternalIP')?.address;
 }
 
-/** podCIDR → next hop for every other node that has both. */
+/**
+ * podCIDR → next hop for every other node that has both as well-formed IPv4 (anything else is skipped: these
+ * values come from API objects and end up on `ip`'s command line).
+ */
 export function desiredNodeRoutes(nodes: Node[], self: string): Map<string, string> {
   const routes = new Map<string, string>();
   for (const node of nodes) {
     const cidr = node.spec?.podCIDR;
     const via = nodeNetworkIP(node);
-    if (node.metadata.name !== self && cidr && via) routes.set(cidr, via);
+    const parsed = cidr === undefined ? undefined : parseIpv4Cidr(cidr);
+    if (node.metadata.name === self || !parsed || via === undefined || parseIpv4(via) === undefined) continue;
+    routes.set(`${formatIpv4(parsed.first)}/${parsed.prefix}`, via);
   }
   return routes;
 }
@@ -68,6 +74,10 @@ export class NodeRoutes {
     for (const [cidr, via] of want) {
       if (!have.some((r) => r.dst === cidr && r.gateway === via)) commands.push(`route replace ${cidr} via ${via} proto ${NODE_ROUTE_PROTO}`);
     }
-    if (commands.length) await runIp(this.opts.netns, ['-batch', '-'], commands.join('\n') + '\n');
+    if (!commands.length) return;
+    // -force: one unusable route (a next hop not on any link) must not keep every other node's route out.
+    // A failure is reported, not retried: the same Nodes would fail the same way; the next Node change syncs again.
+    await runIp(this.opts.netns, ['-force', '-batch', '-'], commands.join('\n') + '\n')
+      .catch((err: unknown) => this.opts.log?.('some node routes could not be programmed', { error: (err as Error).message }));
   }
 }

@@ -112,7 +112,10 @@ export class NodeAgent {
     });
     this.leases.add(opts.nodeName, node.metadata.uid ? { uid: node.metadata.uid } : undefined);
     this.leases.start();
-    this.network?.start();
+    if (this.network) {
+      this.network.liveSandboxes = async () => (await runtime.listPodSandboxes()).map((s) => s.podId);
+      this.network.start();
+    }
     this.events = new EventRecorder(this.client, { component: 'cairn-agent', host: opts.nodeName });
     this.workers = new PodWorkers(this.client, {
       nodeName: opts.nodeName, hostIP, runtime, images, rootfs: new ContainerRootfs(join(opts.dataDir, 'rootfs')),

@@ -97,6 +97,8 @@ export interface PodNetwork {
   setUp(podId: string, netnsPath: string): Promise<string>;
   /** Releases the sandbox's interface and address; no error when they are already gone. */
   tearDown(podId: string, netnsPath: string): Promise<void>;
+  /** Rejects unless the sandbox is attached exactly as setUp left it. */
+  check(podId: string, netnsPath: string): Promise<void>;
 }
 
 export interface ExecResult {

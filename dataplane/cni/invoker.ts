@@ -138,7 +138,10 @@ export class CniInvoker {
    */
   async del(ref: DelRef): Promise<void> {
     const cached = await this.cache.find(ref.containerId, ref.ifName);
-    await this.delChain(cached?.config ?? await this.currentConfig(), ref, cached?.result);
+    const config = cached?.config ?? await loadNetworkConfig(this.options.confDir);
+    // Nothing was ever added when there is neither a cached ADD nor a network config to have added it with.
+    if (!config) return;
+    await this.delChain(config, ref, cached?.result);
     if (cached) await this.cache.remove(cached);
   }
 

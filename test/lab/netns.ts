@@ -27,7 +27,12 @@ export async function createNetns(name: string): Promise<void> {
   await exec('ip', ['-n', name, 'link', 'set', 'lo', 'up']);
 }
 
+/** Kills what still runs in the namespace (a test's servers would keep it, its veths and tables alive), then deletes it. */
 export async function deleteNetns(name: string): Promise<void> {
+  const { stdout } = await exec('ip', ['netns', 'pids', name]).catch(() => ({ stdout: '' }));
+  for (const pid of stdout.split('\n').filter(Boolean)) {
+    try { process.kill(Number(pid), 'SIGKILL'); } catch { /* already gone */ }
+  }
   await exec('ip', ['netns', 'delete', name]).catch(() => undefined);
 }
 

@@ -3,7 +3,7 @@
  * with loopback up; every container of the pod joins it by path, and CNI configures it. Named namespaces
  * outlive the agent, so `ip netns list` is the sandbox list after a restart. Ensure/remove are idempotent.
  * With a pod network, a sandbox is ready only once attached; its address is read back from the namespace
- * itself, so a restarted agent finds the same address without any state of its own.
+ * itself (and the attachment checked), so a restarted agent finds the same address without state of its own.
  */
 import type { PodNetwork, PodSandbox } from '../runtime.js';
 import { runChecked, runCommand } from './command.js';
@@ -13,6 +13,9 @@ export const NETNS_DIR = '/run/netns';
 export const POD_INTERFACE = 'eth0';
 
 export class NetnsSandboxes {
+  /** Sandboxes attached (or verified) by this process, with their address: later calls need no plugin run. */
+  private readonly attached = new Map<string, string>();
+
   constructor(private readonly prefix: string, private readonly ip = 'ip', private readonly network?: PodNetwork) {}
 
   netnsName(podId: string): string {
@@ -25,21 +28,39 @@ export class NetnsSandboxes {
 
   async ensure(podId: string): Promise<PodSandbox> {
     const name = this.netnsName(podId);
-    if (!(await this.names()).includes(name)) {
+    const netnsPath = this.netnsPath(podId);
+    if ((await this.names()).includes(name)) {
+      const known = this.attached.get(podId);
+      if (known) return { podId, netnsPath, ip: known };
+    } else {
+      this.attached.delete(podId);
       const added = await runCommand(this.ip, ['netns', 'add', name]);
       // Another caller may have won the race: existing is success.
       if (added.code !== 0 && !(await this.names()).includes(name)) throw new Error(`ip netns add ${name}: ${added.stderr.trim()}`);
     }
-    const netnsPath = this.netnsPath(podId);
     try {
       await runChecked(this.ip, ['-n', name, 'link', 'set', 'lo', 'up']);
       if (!this.network) return { podId, netnsPath };
-      const ip = await this.podAddress(name) ?? await this.network.setUp(podId, netnsPath);
+      const ip = await this.attach(podId, name, netnsPath);
+      this.attached.set(podId, ip);
       return { podId, netnsPath, ip };
     } catch (error) {
-      await this.remove(podId); // roll back: a sandbox without loopback or network would look healthy and not be
+      // Roll back: a sandbox without loopback or network would look healthy and not be. The setup error is the one to report.
+      await this.remove(podId).catch(() => undefined);
       throw error;
     }
+  }
+
+  /**
+   * The pod's address, attaching it if needed. A namespace found with an address (after an agent restart) is
+   * checked once, since a crash mid-ADD can leave an address without routes; a failed check is redone.
+   */
+  private async attach(podId: string, name: string, netnsPath: string): Promise<string> {
+    const network = this.network!;
+    const existing = await this.podAddress(name);
+    if (existing && await network.check(podId, netnsPath).then(() => true, () => false)) return existing;
+    if (existing) await network.tearDown(podId, netnsPath);
+    return network.setUp(podId, netnsPath);
   }
 
   /** The IPv4 address on the pod's eth0, if the network already attached it. */
@@ -52,11 +73,16 @@ export class NetnsSandboxes {
 
   async remove(podId: string): Promise<void> {
     const name = this.netnsName(podId);
-    // Detached even if the namespace is gone: the address is released from IPAM either way.
-    await this.network?.tearDown(podId, this.netnsPath(podId));
-    if (!(await this.names()).includes(name)) return;
-    const deleted = await runCommand(this.ip, ['netns', 'delete', name]);
-    if (deleted.code !== 0 && (await this.names()).includes(name)) throw new Error(`ip netns delete ${name}: ${deleted.stderr.trim()}`);
+    this.attached.delete(podId);
+    try {
+      // Detached even if the namespace is gone: the address is released from IPAM either way.
+      await this.network?.tearDown(podId, this.netnsPath(podId));
+    } finally {
+      if ((await this.names()).includes(name)) {
+        const deleted = await runCommand(this.ip, ['netns', 'delete', name]);
+        if (deleted.code !== 0 && (await this.names()).includes(name)) throw new Error(`ip netns delete ${name}: ${deleted.stderr.trim()}`);
+      }
+    }
   }
 
   async list(): Promise<PodSandbox[]> {
