@@ -9,6 +9,7 @@ import { parseEntry, type CacheEntry } from '../cache/entry.js';
 import type { ObjectFilter } from '../cache/filter.js';
 import { TooOldRevision } from '../cache/resource-cache.js';
 import type { Cacher } from '../cache/cacher.js';
+import { validatePropagation } from '../rest/deletion-propagation.js';
 import { parseRevision, type DeleteOptions, type ResourceStore } from '../rest/resource-store.js';
 import { decodeBody, readBody } from './body.js';
 import { proxyPodLog } from './pod-log.js';
@@ -84,10 +85,13 @@ export class ResourceHandler {
     if (grace) opts.gracePeriodSeconds = Number(grace);
     const policy = r.query.get('propagationPolicy');
     if (policy) opts.propagationPolicy = policy as DeleteOptions['propagationPolicy'];
-    if (opts.gracePeriodSeconds !== undefined && !Number.isInteger(opts.gracePeriodSeconds)) throw badRequest('gracePeriodSeconds must be a whole number of seconds');
-    if (opts.propagationPolicy && !['Orphan', 'Background', 'Foreground'].includes(opts.propagationPolicy)) {
-      throw badRequest(`propagationPolicy ${JSON.stringify(opts.propagationPolicy)} is not supported: use Orphan, Background or Foreground`);
+    const orphan = r.query.get('orphanDependents');
+    if (orphan) {
+      if (orphan !== 'true' && orphan !== 'false') throw badRequest(`orphanDependents ${JSON.stringify(orphan)} is not valid: use true or false`);
+      opts.orphanDependents = orphan === 'true';
     }
+    if (opts.gracePeriodSeconds !== undefined && !Number.isInteger(opts.gracePeriodSeconds)) throw badRequest('gracePeriodSeconds must be a whole number of seconds');
+    validatePropagation(opts);
     return opts;
   }
 

@@ -8,6 +8,7 @@ import { matchesFilter, type ObjectFilter } from '../cache/filter.js';
 import { EtcdStore, FutureRevision, PreconditionFailed, RevisionCompacted, type StoredValue } from '../storage/etcd-store.js';
 import { namespacePrefix, objectKey, resourcePrefix } from '../storage/keys.js';
 import { decodeContinue, encodeContinue, expiredContinue } from './continue-token.js';
+import { finalizersForDeletion, type PropagationOptions } from './deletion-propagation.js';
 import type { CompanionWrite, ObjectAllocator } from './object-allocator.js';
 import { generateName, keepSystemMeta, sameJson, specOf, stampNew, timestamp } from './object-meta.js';
 
@@ -27,10 +28,9 @@ export interface ListResult {
   continueToken?: string;
 }
 
-export interface DeleteOptions {
+export interface DeleteOptions extends PropagationOptions {
   gracePeriodSeconds?: number;
   preconditions?: { uid?: string; resourceVersion?: string };
-  propagationPolicy?: 'Orphan' | 'Background' | 'Foreground';
 }
 
 export interface DeleteResult {
@@ -331,6 +331,8 @@ export class ResourceStore {
   /**
    * DELETE: objects with finalizers, and pods running on a node, are marked with a deletionTimestamp
    * and remain until their finalizers are removed or their agent confirms termination; the rest go now.
+   * The propagation policy becomes a garbage-collector finalizer (Foreground: `foregroundDeletion`,
+   * Orphan: `orphan`); Background adds none, and the collector deletes the dependents afterwards.
    */
   async delete(namespace: string | undefined, name: string, opts: DeleteOptions, dryRun = false): Promise<DeleteResult> {
     const key = this.key(namespace, name);
@@ -341,9 +343,10 @@ export class ResourceStore {
       if (!stored) throw this.notFound(name);
       const current = stored.current;
       this.checkPreconditions(current, opts, name);
-      // propagationPolicy is accepted but, until the garbage collector exists (workloads issue), adds no
-      // orphan/foregroundDeletion finalizer: nothing would remove it and the object would never go.
       const next = structuredClone(current);
+      const finalizers = finalizersForDeletion(this.type.kind, next.metadata.finalizers, opts);
+      if (finalizers?.length) next.metadata.finalizers = finalizers;
+      else delete next.metadata.finalizers;
       const grace = this.gracePeriod(next, opts);
       if (this.type.kind === 'Namespace') this.markTerminating(next);
       next.metadata.deletionTimestamp ??= timestamp(new Date(Date.now() + grace * 1000));
