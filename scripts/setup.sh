@@ -12,6 +12,7 @@ command -v runc >/dev/null 2>&1 || need+=(runc)   # the agent's OCI runtime
 command -v ip >/dev/null 2>&1 || need+=(iproute2)   # pod network namespaces (ip netns)
 command -v nsenter >/dev/null 2>&1 || need+=(util-linux)   # probes run inside the pod's network namespace
 command -v nft >/dev/null 2>&1 || need+=(nftables)   # service VIPs and NetworkPolicy are nftables rules
+command -v conntrack >/dev/null 2>&1 || need+=(conntrack)   # the service proxy forgets UDP flows of removed endpoints
 command -v dig >/dev/null 2>&1 || need+=(bind9-dnsutils)   # the DNS tests ask with the real dig
 command -v dnsperf >/dev/null 2>&1 || need+=(dnsperf)   # bench/network: DNS load
 command -v dnsmasq >/dev/null 2>&1 || need+=(dnsmasq-base)   # bench/network: the DNS peer measured in the same run

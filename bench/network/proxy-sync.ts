@@ -81,12 +81,12 @@ async function main(): Promise<void> {
     console.log(`endpoints change → transaction committed: ${apply.summary()}`);
     console.log(`endpoints change → confirmed by nft get element: ${live.summary()}`);
 
-    syncer.stop();
+    await syncer.stop();
     const restarted = new ProxySyncer({ nft, node, source });
     t0 = performance.now();
     await restarted.syncNow();
     console.log(`restart: full resync over the populated table: ${((performance.now() - t0) / 1000).toFixed(2)} s`);
-    restarted.stop();
+    await restarted.stop();
 
     t0 = performance.now();
     const listing = await inNetns(NETNS, 'nft', ['list', 'table', 'ip', 'cairn-proxy']);

@@ -49,6 +49,30 @@ export function readyTargets(port: ServicePort, endpoints: Endpoints | undefined
   return [...seen.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, t]) => t);
 }
 
+/** A UDP flow a removed endpoint may still hold in conntrack: to a VIP or (without `vip`) a node port. */
+export interface UdpFlow { vip?: string; port: number; endpoint: string }
+
+export const udpFlowKey = (f: UdpFlow): string => `${f.vip ?? ''}|${f.port}|${f.endpoint}`;
+
+/**
+ * The UDP flows the service's NAT can create, keyed by udpFlowKey. Connection tracking keeps a UDP "connection"
+ * to an endpoint after it leaves the rules (a client reusing its source port keeps reaching it), so the syncer
+ * deletes the flows of removed endpoints, as kube-proxy does.
+ */
+export function udpFlows(svc: Service | undefined, endpoints: Endpoints | undefined): Map<string, UdpFlow> {
+  const flows = new Map<string, UdpFlow>();
+  if (!svc || !isProxied(svc)) return flows;
+  for (const port of svc.spec.ports ?? []) {
+    if (protocolOf(port) !== 'udp') continue;
+    for (const t of readyTargets(port, endpoints)) {
+      const found: UdpFlow[] = serviceIPs(svc).map((vip) => ({ vip, port: port.port, endpoint: t.ip }));
+      if (port.nodePort) found.push({ port: port.nodePort, endpoint: t.ip });
+      for (const f of found) flows.set(udpFlowKey(f), f);
+    }
+  }
+  return flows;
+}
+
 function affinityTimeout(svc: Service): number | undefined {
   if (svc.spec.sessionAffinity !== 'ClientIP') return undefined;
   const cfg = svc.spec.sessionAffinityConfig as { clientIP?: { timeoutSeconds?: number } } | undefined;

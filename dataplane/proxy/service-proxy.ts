@@ -7,6 +7,7 @@ import type { Endpoints, Service } from '../../api/types/core.js';
 import type { ApiClient } from '../../control/client/client.js';
 import { Informer, objectKey } from '../../control/client/informer.js';
 import { ProxyMetrics } from './metrics.js';
+import { conntrackRunner } from './conntrack.js';
 import { nftRunner, type NftRunner } from './nft.js';
 import { ProxySyncer, type ProxySource } from './syncer.js';
 
@@ -47,6 +48,7 @@ export async function startServiceProxy(opts: ServiceProxyOptions): Promise<Serv
   const log = opts.log ?? ((msg: string) => console.error(`[proxy ${opts.nodeName}] ${msg}`));
   const syncer = new ProxySyncer({
     nft: opts.nft ?? nftRunner(opts.netns),
+    conntrack: opts.nft ? undefined : conntrackRunner(opts.netns),
     node: { clusterCIDR: opts.clusterCIDR, nodeIPs: opts.nodeIPs },
     source, metrics, log, minSyncIntervalMs: opts.minSyncIntervalMs,
   });
@@ -59,14 +61,14 @@ export async function startServiceProxy(opts: ServiceProxyOptions): Promise<Serv
     await Promise.all([services.start(), endpoints.start()]);
     await syncer.syncNow();
   } catch (err) {
-    syncer.stop();
+    await syncer.stop();
     await Promise.all([services.stop(), endpoints.stop()]);
     throw err;
   }
   return {
     syncer, metrics,
     async stop() {
-      syncer.stop();
+      await syncer.stop();
       await Promise.all([services.stop(), endpoints.stop()]);
     },
   };

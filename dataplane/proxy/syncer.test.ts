@@ -28,7 +28,7 @@ function newSyncer(nft: FakeNft, world: World, extra: Partial<ConstructorParamet
   syncers.push(s);
   return s;
 }
-afterEach(() => { for (const s of syncers.splice(0)) s.stop(); });
+afterEach(async () => { for (const s of syncers.splice(0)) await s.stop(); });
 
 const targets = (nft: FakeNft, vip: string): string[] | 'reject' => resolveVIP(nft.view(), vip, 'tcp', 80);
 
@@ -165,5 +165,27 @@ describe('ProxySyncer', () => {
     s.markChanged('ns/a');
     await s.syncNow();
     expect(targets(nft, '10.96.0.1')).toEqual(['10.244.1.3:8080']);
+  });
+
+  it('forgets the UDP flows of endpoints that leave a service, and only those', async () => {
+    const world = new World();
+    const udp = { ports: [{ name: 'dns', port: 53, protocol: 'UDP' as const, nodePort: 30053 }] };
+    world.services.set('ns/dns', service('ns', 'dns', '10.96.0.10', udp));
+    const dnsEndpoints = (ips: string[]): Endpoints => ({
+      apiVersion: 'v1', kind: 'Endpoints', metadata: { namespace: 'ns', name: 'dns' },
+      subsets: [{ addresses: ips.map((ip) => ({ ip })), ports: [{ name: 'dns', port: 53, protocol: 'UDP' }] }],
+    });
+    world.eps.set('ns/dns', dnsEndpoints(['10.244.1.2', '10.244.1.3']));
+    world.put('web', '10.96.0.2', ['10.244.1.4']);
+    const forgotten: unknown[] = [];
+    const s = newSyncer(new FakeNft(), world, { conntrack: { deleteUdpFlows: async (flows) => { forgotten.push(...flows); } } });
+    await s.syncNow();
+    expect(forgotten).toEqual([]);
+    world.eps.set('ns/dns', dnsEndpoints(['10.244.1.3']));
+    world.eps.set('ns/web', endpoints('ns', 'web', []));
+    s.markChanged('ns/dns');
+    s.markChanged('ns/web');
+    await s.syncNow();
+    expect(forgotten).toEqual([{ vip: '10.96.0.10', port: 53, endpoint: '10.244.1.2' }, { port: 30053, endpoint: '10.244.1.2' }]);
   });
 });

@@ -6,7 +6,8 @@
  * whatever is there, never deleting the table: conntrack keeps established flows NATed across restarts.
  */
 import type { Endpoints, Service } from '../../api/types/core.js';
-import { compileService, isProxied } from './compile.js';
+import { compileService, isProxied, udpFlows, type UdpFlow } from './compile.js';
+import type { ConntrackRunner } from './conntrack.js';
 import { ElementTable } from './element-table.js';
 import type { ProxyMetrics } from './metrics.js';
 import { readExisting, type NftRunner } from './nft.js';
@@ -31,6 +32,8 @@ export interface ProxySyncerOptions {
   fullSyncIntervalMs?: number;
   /** Delay before retrying a failed sync. Default 1 s. */
   retryMs?: number;
+  /** Forgets UDP flows of removed endpoints after each commit; none when absent (tests). */
+  conntrack?: ConntrackRunner;
   log?: (msg: string) => void;
 }
 
@@ -42,6 +45,8 @@ export class ProxySyncer {
   /** Elements as nft holds them (the element table's effective values after the last commit). */
   private readonly programmed = new Map<string, MapElement>();
   private readonly dirty = new Set<string>();
+  /** Per service key, the UDP flows its committed rules can create. */
+  private readonly udp = new Map<string, Map<string, UdpFlow>>();
   private needFull = true;
   private running: Promise<unknown> | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -68,10 +73,12 @@ export class ProxySyncer {
     }
   }
 
-  stop(): void {
+  /** Stops scheduling; resolves once a sync in flight has ended, so nothing touches the kernel afterwards. */
+  async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
     clearTimeout(this.resyncTimer);
+    while (this.running) await this.running.catch(() => undefined);
   }
 
   /** One sync at a time: a timer firing during `syncNow` waits for it. */
@@ -142,6 +149,7 @@ export class ProxySyncer {
       throw err;
     }
     staged.commit(full);
+    await this.forgetRemovedUdpFlows(keys);
     this.lastSyncAt = Date.now();
     this.needFull = false;
     this.failing = false;
@@ -183,6 +191,17 @@ export class ProxySyncer {
         }
       },
     };
+  }
+
+  private async forgetRemovedUdpFlows(keys: Set<string>): Promise<void> {
+    const removed: UdpFlow[] = [];
+    for (const key of keys) {
+      const now = udpFlows(this.opts.source.service(key), this.opts.source.endpoints(key));
+      for (const [id, flow] of this.udp.get(key) ?? []) if (!now.has(id)) removed.push(flow);
+      if (now.size) this.udp.set(key, now);
+      else this.udp.delete(key);
+    }
+    if (removed.length) await this.opts.conntrack?.deleteUdpFlows(removed);
   }
 
   private planPartial(next: Map<string, ServiceFragment | undefined>, touched: Set<string>): Plan {

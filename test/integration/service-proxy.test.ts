@@ -160,7 +160,7 @@ describe('service proxy with real nftables', () => {
   }, 60_000);
 
   afterAll(async () => {
-    syncer?.stop();
+    await syncer?.stop();
     await teardown();
   });
 
@@ -220,7 +220,7 @@ describe('service proxy with real nftables', () => {
     await syncer.syncNow();
     hold.stdin.write('after-sync\n');
     expect(await next()).toBe('after-sync');
-    syncer.stop();
+    await syncer.stop();
     syncer = newSyncer(objects); // a restarted proxy: full sync over the existing table
     expect((await syncer.syncNow())?.mode).toBe('full');
     hold.stdin.write('after-restart\n');
