@@ -19,7 +19,7 @@ export const DEFAULT_PROGRESS_DEADLINE_SECONDS = 600;
 const PERCENT = /^[0-9]+%$/;
 
 /** An int-or-percent: a non-negative integer or a string like "25%". Returns its value for the both-zero check. */
-function validateIntOrPercent(value: unknown, path: string, maxPercent: boolean, errs: FieldError[]): number | undefined {
+export function validateIntOrPercent(value: unknown, path: string, maxPercent: boolean, errs: FieldError[]): number | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'number') {
     return optInt(value, path, errs, { min: 0 });
