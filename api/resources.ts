@@ -1,7 +1,7 @@
 import type { ApiObject } from './meta.js';
 import type { KindStrategy } from './strategy.js';
 
-export type Subresource = 'status' | 'scale' | 'binding' | 'log';
+export type Subresource = 'status' | 'scale' | 'binding' | 'log' | 'eviction';
 
 /** One served resource: where it lives in the API, how it is stored, and how it behaves. */
 export interface ResourceType {

@@ -4,11 +4,11 @@ import { dirname, join } from 'node:path';
 import { ApiError } from '../api/errors.js';
 import type { ApiClient } from '../control/client/client.js';
 import { CAIRN_VERSION, jsonLog } from '../control/registry/server.js';
-import { startControllers } from '../control/controllers/manager.js';
 import { DEFAULT_ZONE } from '../dataplane/dns/cluster-dns.js';
 import { DEFAULT_DATA_DIR, clientFor, type GlobalOptions } from './context.js';
 import { agentCommand, type AgentArgs } from './commands/agent.js';
 import { applyCommand } from './commands/apply.js';
+import { controllersCommand, parseBool, type LeaderElectArgs } from './commands/controllers.js';
 import { deleteCommand } from './commands/delete.js';
 import { describeCommand } from './commands/describe.js';
 import { dnsCommand, type DnsArgs } from './commands/dns.js';
@@ -16,6 +16,8 @@ import { getCommand, parseOutput } from './commands/get.js';
 import { ingressCommand, type IngressArgs } from './commands/ingress.js';
 import { logsCommand } from './commands/logs.js';
 import { registryCommand, type RegistryArgs } from './commands/registry.js';
+import { addRolloutCommand } from './commands/rollout-command.js';
+import { parseReplicas, scaleCommand } from './commands/scale.js';
 import { schedulerCommand } from './commands/scheduler.js';
 import { up } from './commands/up.js';
 
@@ -75,6 +77,8 @@ program.command('registry')
   .option('--watch-cache-size <n>', 'events kept per resource for watch resumption', (v) => Number(v), 10_000)
   .option('--service-cidr <cidr>', 'IPv4 range Service cluster IPs are allocated from', '10.96.0.0/12')
   .option('--service-node-port-range <min-max>', 'port range NodePort Services are allocated from', '30000-32767')
+  .option('--default-not-ready-toleration-seconds <s>', 'how long new pods tolerate a not-ready node before eviction', (v) => Number(v), 30)
+  .option('--default-unreachable-toleration-seconds <s>', 'how long new pods tolerate an unreachable node before eviction', (v) => Number(v), 30)
   .action(async (opts: RegistryArgs) => {
     const server = await registryCommand(opts);
     untilSignal(() => server.stop());
@@ -84,9 +88,20 @@ program.command('controllers')
   .description('run the controllers (namespace lifecycle, endpoints, node IPAM) against the API in the kubeconfig')
   .option('--cluster-cidr <cidr>', 'range node pod CIDRs are cut from (default 10.244.0.0/16)')
   .option('--node-cidr-mask-size <n>', 'prefix length of each node\'s pod CIDR (default 24)', (v) => Number(v))
-  .action(async (opts: { clusterCidr?: string; nodeCidrMaskSize?: number }, cmd: Command) => {
+  .option('--node-monitor-grace-period <s>', 'seconds without a node heartbeat before it is Unknown (default 4)', (v) => Number(v))
+  .option('--node-eviction-rate <r>', 'nodes per second tainted for eviction in a healthy zone (default 0.2)', (v) => Number(v))
+  .option('--secondary-node-eviction-rate <r>', 'the same in a large, mostly unhealthy zone (default 0.01)', (v) => Number(v))
+  .option('--leader-elect [bool]', 'run only while holding the kube-system/cairn-controller-manager Lease, so replicas can stand by', parseBool, true)
+  .option('--leader-elect-lease-duration <d>', 'how long a standby waits after the last renewal before taking over', '15s')
+  .option('--leader-elect-renew-deadline <d>', 'the leader stops when it could not renew for this long (default 2/3 of the lease)')
+  .option('--leader-elect-retry-period <d>', 'between attempts to acquire or renew (default 2/15 of the lease)')
+  .action(async (opts: { clusterCidr?: string; nodeCidrMaskSize?: number; nodeMonitorGracePeriod?: number; nodeEvictionRate?: number; secondaryNodeEvictionRate?: number } & LeaderElectArgs, cmd: Command) => {
     const { client } = await clientFor(globals(cmd));
-    const controllers = await startControllers(client, jsonLog('controllers'), { clusterCIDR: opts.clusterCidr, nodeCIDRMaskSize: opts.nodeCidrMaskSize });
+    const nodeLifecycle = {
+      nodeMonitorGracePeriodMs: opts.nodeMonitorGracePeriod === undefined ? undefined : opts.nodeMonitorGracePeriod * 1000,
+      evictionRate: opts.nodeEvictionRate, secondaryEvictionRate: opts.secondaryNodeEvictionRate,
+    };
+    const controllers = await controllersCommand(client, { clusterCIDR: opts.clusterCidr, nodeCIDRMaskSize: opts.nodeCidrMaskSize, nodeLifecycle }, opts, jsonLog('controllers'));
     untilSignal(async () => { await controllers.stop(); client.close(); });
   });
 
@@ -131,7 +146,7 @@ program.command('agent')
   .option('--taint-fraction <f>', 'share of the nodes (0..1, spread evenly) that get the taints (default 1)', (v) => Number(v))
   .option('--label <key=value>', 'extra label for every node (repeatable)', collect, [])
   .option('--start-delay-ms <ms>', 'delay before a bound pod is reported Running/Ready', (v) => Number(v), 0)
-  .option('--lease-interval-ms <ms>', 'node lease renewal interval', (v) => Number(v), 10_000)
+  .option('--lease-interval-ms <ms>', 'node lease renewal interval', (v) => Number(v), 1000)
   .option('--name-prefix <prefix>', 'nodes are named hollow-<prefix>-00001...', 'node')
   .option('--metrics-port <port>', 'serve /metrics and /healthz on 127.0.0.1:<port>', (v) => Number(v))
   .option('--no-pod-network', 'real node: pods get loopback only (no CNI, routes, service proxy or NetworkPolicy)')
@@ -203,6 +218,15 @@ program.command('describe')
     try { await describeCommand(client, type, names, namespace, print); } finally { client.close(); }
   });
 
+program.command('scale')
+  .description('set the replicas of a Deployment or ReplicaSet (TYPE NAME or TYPE/NAME) through its scale subresource')
+  .argument('<targets...>', 'TYPE NAME... or TYPE/NAME...')
+  .requiredOption('--replicas <n>', 'the new number of replicas', parseReplicas)
+  .action(async (targets: string[], opts: { replicas: number }, cmd: Command) => {
+    const { client, namespace } = await clientFor(globals(cmd));
+    try { await scaleCommand(client, targets, opts.replicas, namespace, print); } finally { client.close(); }
+  });
+
 program.command('delete')
   .description('delete objects by manifest or by type and name')
   .argument('[type]', 'resource type')
@@ -229,6 +253,8 @@ program.command('logs')
     const write = (text: string): void => { process.stdout.write(text); };
     try { await logsCommand(client, pod, { ...opts, namespace }, write, (text) => process.stderr.write(text)); } finally { client.close(); }
   });
+
+addRolloutCommand(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   const message = err instanceof ApiError ? `Error from server (${err.reason}): ${err.message}` : `error: ${(err as Error).message ?? String(err)}`;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { microTime, newNodeLease, renewedNodeLease } from './lease.js';
+import { leaseDurationSeconds, microTime, newNodeLease, renewedNodeLease } from './lease.js';
 
 const now = new Date('2024-05-01T10:00:00.123Z');
 
@@ -8,21 +8,28 @@ describe('node lease', () => {
     expect(microTime(now)).toBe('2024-05-01T10:00:00.123000Z');
   });
 
-  it('is named after the node in kube-node-lease, held by it for 40 s, owned by its Node', () => {
-    expect(newNodeLease('n1', now, { uid: 'u1' })).toEqual({
+  it('is named after the node in kube-node-lease, held by it for the given duration, owned by its Node', () => {
+    expect(newNodeLease('n1', now, 4, { uid: 'u1' })).toEqual({
       apiVersion: 'coordination.k8s.io/v1',
       kind: 'Lease',
       metadata: { name: 'n1', namespace: 'kube-node-lease', ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: 'n1', uid: 'u1' }] },
-      spec: { holderIdentity: 'n1', leaseDurationSeconds: 40, renewTime: '2024-05-01T10:00:00.123000Z' },
+      spec: { holderIdentity: 'n1', leaseDurationSeconds: 4, renewTime: '2024-05-01T10:00:00.123000Z' },
     });
-    expect(newNodeLease('n1', now).metadata.ownerReferences).toBeUndefined();
+    expect(newNodeLease('n1', now, 4).metadata.ownerReferences).toBeUndefined();
   });
 
   it('renewal moves renewTime and restores holder and duration, keeping the rest', () => {
-    const lease = { ...newNodeLease('n1', new Date(0)), spec: { holderIdentity: 'someone', leaseDurationSeconds: 5, renewTime: 'x', leaseTransitions: 2 } };
+    const lease = { ...newNodeLease('n1', new Date(0), 4), spec: { holderIdentity: 'someone', leaseDurationSeconds: 5, renewTime: 'x', leaseTransitions: 2 } };
     lease.metadata.resourceVersion = '42';
-    const renewed = renewedNodeLease(lease, 'n1', now);
+    const renewed = renewedNodeLease(lease, 'n1', now, 4);
     expect(renewed.metadata.resourceVersion).toBe('42');
-    expect(renewed.spec).toEqual({ holderIdentity: 'n1', leaseDurationSeconds: 40, renewTime: '2024-05-01T10:00:00.123000Z', leaseTransitions: 2 });
+    expect(renewed.spec).toEqual({ holderIdentity: 'n1', leaseDurationSeconds: 4, renewTime: '2024-05-01T10:00:00.123000Z', leaseTransitions: 2 });
+  });
+
+  it('holds for four renewal intervals in whole seconds, so the default 1 s renewal gives 4 s', () => {
+    expect(leaseDurationSeconds(1000)).toBe(4);
+    expect(leaseDurationSeconds(400)).toBe(2);
+    expect(leaseDurationSeconds(40_000)).toBe(160);
+    expect(leaseDurationSeconds(10)).toBe(1);
   });
 });

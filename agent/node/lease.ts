@@ -7,9 +7,21 @@ import { SpreadScheduler } from '../util/spread-scheduler.js';
 import { isAlreadyExists, isConflict, isNotFound, isTransient, withRetry } from '../util/retry.js';
 
 export const NODE_LEASE_NAMESPACE = 'kube-node-lease';
-/** How long a lease holds without renewal; the node-lifecycle controller reads it (the kubelet's default). */
-export const NODE_LEASE_DURATION_SECONDS = 40;
-export const DEFAULT_LEASE_INTERVAL_MS = 10_000;
+/**
+ * Renewal every second: with the node-lifecycle controller's 4 s grace period a dead node is noticed in < 5 s.
+ * (The kubelet renews every 10 s against a 40 s grace; Cairn keeps kube's ratio of four renewals per grace period.)
+ */
+export const DEFAULT_LEASE_INTERVAL_MS = 1000;
+/** Renewals a lease outlives, as the kubelet's leaseDuration (40 s) is four of its renewal intervals (10 s). */
+const RENEWALS_PER_LEASE = 4;
+
+/**
+ * How long a lease renewed every `intervalMs` holds: four intervals, whole seconds. The node-lifecycle controller
+ * waits at least this long, so an agent configured to renew slowly (benchmarks) is not declared dead between renewals.
+ */
+export function leaseDurationSeconds(intervalMs: number): number {
+  return Math.max(1, Math.ceil((RENEWALS_PER_LEASE * intervalMs) / 1000));
+}
 
 /** A MicroTime as the API writes it: RFC 3339 with six fractional digits. */
 export function microTime(date: Date): string {
@@ -17,7 +29,7 @@ export function microTime(date: Date): string {
 }
 
 /** The node's lease, owned by its Node so it goes when the node is deleted. */
-export function newNodeLease(nodeName: string, now: Date, owner?: { uid: string }): Lease {
+export function newNodeLease(nodeName: string, now: Date, durationSeconds: number, owner?: { uid: string }): Lease {
   const ownerReferences: OwnerReference[] | undefined = owner
     ? [{ apiVersion: 'v1', kind: 'Node', name: nodeName, uid: owner.uid }]
     : undefined;
@@ -25,15 +37,15 @@ export function newNodeLease(nodeName: string, now: Date, owner?: { uid: string 
     apiVersion: 'coordination.k8s.io/v1',
     kind: 'Lease',
     metadata: { name: nodeName, namespace: NODE_LEASE_NAMESPACE, ...(ownerReferences ? { ownerReferences } : {}) },
-    spec: { holderIdentity: nodeName, leaseDurationSeconds: NODE_LEASE_DURATION_SECONDS, renewTime: microTime(now) },
+    spec: { holderIdentity: nodeName, leaseDurationSeconds: durationSeconds, renewTime: microTime(now) },
   };
 }
 
 /** `lease` renewed at `now` by its node (holder and duration restored if someone changed them). */
-export function renewedNodeLease(lease: Lease, nodeName: string, now: Date): Lease {
+export function renewedNodeLease(lease: Lease, nodeName: string, now: Date, durationSeconds: number): Lease {
   return {
     ...lease,
-    spec: { ...lease.spec, holderIdentity: nodeName, leaseDurationSeconds: NODE_LEASE_DURATION_SECONDS, renewTime: microTime(now) },
+    spec: { ...lease.spec, holderIdentity: nodeName, leaseDurationSeconds: durationSeconds, renewTime: microTime(now) },
   };
 }
 
@@ -55,14 +67,17 @@ export class NodeLeases {
   private readonly known = new Map<string, { owner?: { uid: string }; lease?: Lease }>();
   private readonly scheduler: SpreadScheduler<string>;
   private readonly now: () => Date;
+  private readonly durationSeconds: number;
   /** Renewals written (first creations included), and renewals that failed after their retries. */
   readonly stats = { renewals: 0, failures: 0 };
 
   constructor(client: ApiClient, opts: NodeLeasesOptions = {}) {
     this.leases = client.resource<Lease>('leases');
     this.now = opts.now ?? (() => new Date());
+    const intervalMs = opts.intervalMs ?? DEFAULT_LEASE_INTERVAL_MS;
+    this.durationSeconds = leaseDurationSeconds(intervalMs);
     this.scheduler = new SpreadScheduler<string>({
-      intervalMs: opts.intervalMs ?? DEFAULT_LEASE_INTERVAL_MS,
+      intervalMs,
       concurrency: opts.concurrency ?? 32,
       run: (node) => this.renew(node),
       onError: (node, err) => {
@@ -98,7 +113,7 @@ export class NodeLeases {
     await withRetry(async () => {
       if (!state.lease) {
         try {
-          state.lease = await this.leases.create(newNodeLease(nodeName, this.now(), state.owner));
+          state.lease = await this.leases.create(newNodeLease(nodeName, this.now(), this.durationSeconds, state.owner));
           return;
         } catch (err) {
           if (!isAlreadyExists(err)) throw err;
@@ -106,7 +121,7 @@ export class NodeLeases {
         }
       }
       try {
-        state.lease = await this.leases.update(renewedNodeLease(state.lease, nodeName, this.now()));
+        state.lease = await this.leases.update(renewedNodeLease(state.lease, nodeName, this.now(), this.durationSeconds));
       } catch (err) {
         // Someone else wrote or removed it: read or create it afresh.
         if (isConflict(err) || isNotFound(err)) state.lease = undefined;

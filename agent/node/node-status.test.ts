@@ -54,6 +54,17 @@ describe('NodeStatusReporter', () => {
     expect(t.changes).toEqual([]);
   });
 
+  it('writes again at once when the node lifecycle controller has set Ready Unknown', async () => {
+    const t = setup();
+    const node = t.nodes.current();
+    node.status!.conditions = node.status!.conditions!.map((c) => (c.type === 'Ready' ? { ...c, status: 'Unknown', reason: 'NodeStatusUnknown' } : c));
+    t.advance(10_000);
+    expect(await t.reporter.tick()).toBe(true);
+    expect(cond(t.nodes.current(), 'Ready')).toMatchObject({ status: 'True', lastTransitionTime: '2026-01-01T00:00:10.000Z' });
+    t.advance(10_000);
+    expect(await t.reporter.tick()).toBe(false);
+  });
+
   it('writes as soon as a condition changes, with its transition time, and keeps others\' conditions', async () => {
     const t = setup();
     t.nodes.current().status!.conditions!.push({ type: 'NetworkUnavailable', status: 'False', reason: 'RouteCreated' });

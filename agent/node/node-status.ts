@@ -55,13 +55,24 @@ export class NodeStatusReporter {
     const health = nodeHealth(await this.opts.read(), this.opts.thresholds ?? DEFAULT_PRESSURE_THRESHOLDS);
     const now = this.now();
     const changed = !sameHealth(health, this.posted);
-    if (!changed && now.getTime() - this.postedAt < (this.opts.reportMs ?? DEFAULT_STATUS_REPORT_MS)) return false;
+    const due = now.getTime() - this.postedAt >= (this.opts.reportMs ?? DEFAULT_STATUS_REPORT_MS);
+    if (!changed && !due && !(await this.markedUnknown())) return false;
     await this.write(health, now);
     const previous = this.posted;
     this.posted = health;
     this.postedAt = now.getTime();
     if (changed) this.opts.onChange?.(health, previous);
     return true;
+  }
+
+  /**
+   * Whether the node lifecycle controller set the agent's conditions Unknown (it saw no heartbeat, e.g. across a
+   * partition this agent lived through): the agent then posts again at once, as the kubelet does, so the node
+   * is Ready and untainted again within one interval. One read per interval, as the kubelet's status loop.
+   */
+  private async markedUnknown(): Promise<boolean> {
+    const node = await this.nodes.get(this.opts.nodeName);
+    return node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'Unknown') ?? false;
   }
 
   /** Read-modify-write with the node's resourceVersion; conditions set by others and unchanged transition times are kept. */

@@ -4,7 +4,7 @@ import type { PodSpec } from '../types/core.js';
 import { applyPodSpecDefaults, strategies, validatePodSpec } from './index.js';
 
 const CLUSTER_SCOPED = ['Namespace', 'Node', 'PriorityClass', 'IngressClass'];
-const NAMESPACED = ['Pod', 'Service', 'Endpoints', 'ConfigMap', 'Secret', 'Event', 'Lease', 'ReplicaSet', 'Deployment', 'NetworkPolicy', 'Ingress'];
+const NAMESPACED = ['Pod', 'Service', 'Endpoints', 'ConfigMap', 'Secret', 'Event', 'Lease', 'ReplicaSet', 'Deployment', 'NetworkPolicy', 'Ingress', 'PodDisruptionBudget'];
 
 describe('strategies', () => {
   it('has one strategy per served kind', () => {

@@ -12,6 +12,7 @@ import { namespaceStrategy } from './namespace.js';
 import { networkPolicyStrategy } from './networkpolicy.js';
 import { nodeStrategy } from './node.js';
 import { podStrategy } from './pod.js';
+import { podDisruptionBudgetStrategy } from './poddisruptionbudget.js';
 import { priorityClassStrategy } from './priorityclass.js';
 import { replicaSetStrategy } from './replicaset.js';
 import { secretStrategy } from './secret.js';
@@ -39,4 +40,5 @@ export const strategies: Record<string, KindStrategy<ApiObject>> = {
   NetworkPolicy: networkPolicyStrategy,
   Ingress: ingressStrategy,
   IngressClass: ingressClassStrategy,
+  PodDisruptionBudget: podDisruptionBudgetStrategy,
 };

@@ -13,6 +13,7 @@ import { leasePrinter } from './lease.js';
 import { replicaSetPrinter } from './replicaset.js';
 import { deploymentPrinter } from './deployment.js';
 import { priorityClassPrinter } from './priorityclass.js';
+import { podDisruptionBudgetPrinter } from './poddisruptionbudget.js';
 import { networkPolicyPrinter } from './networkpolicy.js';
 import { ingressPrinter, ingressClassPrinter } from './ingress.js';
 import { genericPrinter } from './generic.js';
@@ -30,6 +31,7 @@ const printers: Record<string, KindPrinter> = {
   ReplicaSet: replicaSetPrinter,
   Deployment: deploymentPrinter,
   PriorityClass: priorityClassPrinter,
+  PodDisruptionBudget: podDisruptionBudgetPrinter,
   NetworkPolicy: networkPolicyPrinter,
   Ingress: ingressPrinter,
   IngressClass: ingressClassPrinter,

@@ -12,6 +12,8 @@ export interface RegistryArgs {
   watchCacheSize: number;
   serviceCidr: string;
   serviceNodePortRange: string;
+  defaultNotReadyTolerationSeconds: number;
+  defaultUnreachableTolerationSeconds: number;
 }
 
 /** `cairn registry`: the API server on its own, for a cluster on an external etcd. */
@@ -31,6 +33,8 @@ export async function registryCommand(args: RegistryArgs): Promise<RegistryServe
     watchCacheSize: args.watchCacheSize,
     serviceCIDR: args.serviceCidr,
     serviceNodePortRange: args.serviceNodePortRange,
+    defaultNotReadyTolerationSeconds: args.defaultNotReadyTolerationSeconds,
+    defaultUnreachableTolerationSeconds: args.defaultUnreachableTolerationSeconds,
   });
   await server.start();
   return server;

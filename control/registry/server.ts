@@ -13,6 +13,7 @@ import { repairServiceAllocations } from './allocation/service-repair.js';
 import { EtcdStore } from './storage/etcd-store.js';
 import { ResourceStore } from './rest/resource-store.js';
 import { chain, namespaceLifecycle, priorityAdmission } from './admission.js';
+import { defaultTolerationSeconds } from './default-toleration-seconds.js';
 import { Discovery } from './http/discovery.js';
 import { OpenApiV3 } from './http/openapi.js';
 import { parseResourceRequest, requestUrl } from './http/request-info.js';
@@ -43,6 +44,9 @@ export interface RegistryOptions {
   serviceCIDR?: string;
   /** `min-max` NodePort range (--service-node-port-range); default 30000-32767. */
   serviceNodePortRange?: string;
+  /** tolerationSeconds of the not-ready / unreachable NoExecute tolerations every new pod gets (kube: 300; Cairn default 30). */
+  defaultNotReadyTolerationSeconds?: number;
+  defaultUnreachableTolerationSeconds?: number;
   /** etcd history older than this is compacted (Kubernetes: 5 minutes). 0 disables compaction. */
   compactionIntervalMs?: number;
   log?: (msg: string, fields?: Record<string, unknown>) => void;
@@ -83,6 +87,7 @@ export class RegistryServer {
     const admit = chain(
       namespaceLifecycle(() => this.stores.get('/v1/namespaces')!),
       priorityAdmission(() => this.stores.get('scheduling.k8s.io/v1/priorityclasses')!),
+      defaultTolerationSeconds({ notReadySeconds: opts.defaultNotReadyTolerationSeconds, unreachableSeconds: opts.defaultUnreachableTolerationSeconds }),
     );
     this.serviceAllocator = new ServiceAllocator(this.store, { serviceCIDR: opts.serviceCIDR, nodePortRange: opts.serviceNodePortRange });
     for (const type of resourceTypes) {

@@ -73,7 +73,7 @@ describe('hollow nodes', () => {
         .filter((l) => l.metadata.name!.startsWith(`hollow-${PREFIX}-`));
       return mine.length === 20 ? mine : undefined;
     });
-    for (const l of leases) expect(l.spec).toMatchObject({ holderIdentity: l.metadata.name, leaseDurationSeconds: 40 });
+    for (const l of leases) expect(l.spec).toMatchObject({ holderIdentity: l.metadata.name, leaseDurationSeconds: 2 });
     const first = await renewTime(node2);
     expect(first).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
     await waitFor('the lease renewed', async () => (await renewTime(node2)) !== first, 5000);

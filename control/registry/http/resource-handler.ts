@@ -12,6 +12,7 @@ import type { Cacher } from '../cache/cacher.js';
 import { validatePropagation } from '../rest/deletion-propagation.js';
 import { parseRevision, type DeleteOptions, type ResourceStore } from '../rest/resource-store.js';
 import { decodeBody, readBody } from './body.js';
+import { evictPod } from './pod-eviction.js';
 import { proxyPodLog } from './pod-log.js';
 import type { ResourceRequest } from './request-info.js';
 import { sendRaw, wantsTable } from './respond.js';
@@ -211,6 +212,12 @@ export class ResourceHandler {
         case 'patch': return this.respondObject(res, 200, await this.patch(store, r, req, 'status', dryRun));
         default: throw methodNotAllowed(r.verb, sub);
       }
+    }
+    if (sub === 'eviction') {
+      if (r.verb !== 'create') throw methodNotAllowed(r.verb, sub);
+      const pdbs = this.stores.get('policy/v1/poddisruptionbudgets')!;
+      await evictPod({ pods: store, pdbs }, r.namespace!, r.name, decodeBody(await readBody(req), req.headers['content-type']), dryRun);
+      return this.send(res, 201, JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 }));
     }
     if (sub === 'log') return proxyPodLog({ pods: store, nodes: this.stores.get('/v1/nodes')!, agentToken: this.opts.agentToken }, r, res);
     if (sub === 'binding') {
