@@ -81,3 +81,8 @@ export function isObject(value: unknown): value is Record<string, unknown> {
 export function deepClone<T>(value: T): T {
   return structuredClone(value);
 }
+
+/** A MicroTime as the API writes it: RFC 3339 with six fractional digits. */
+export function microTime(date: Date): string {
+  return date.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+}

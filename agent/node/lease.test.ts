@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { leaseDurationSeconds, microTime, newNodeLease, renewedNodeLease } from './lease.js';
+import { microTime } from '../../api/meta.js';
+import { leaseDurationSeconds, newNodeLease, renewedNodeLease } from './lease.js';
 
 const now = new Date('2024-05-01T10:00:00.123Z');
 

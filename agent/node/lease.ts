@@ -2,7 +2,7 @@
 import type { ApiClient } from '../../control/client/client.js';
 import type { ResourceClient } from '../../control/client/resource-client.js';
 import type { Lease } from '../../api/types/apps.js';
-import type { OwnerReference } from '../../api/meta.js';
+import { microTime, type OwnerReference } from '../../api/meta.js';
 import { SpreadScheduler } from '../util/spread-scheduler.js';
 import { isAlreadyExists, isConflict, isNotFound, isTransient, withRetry } from '../util/retry.js';
 
@@ -21,11 +21,6 @@ const RENEWALS_PER_LEASE = 4;
  */
 export function leaseDurationSeconds(intervalMs: number): number {
   return Math.max(1, Math.ceil((RENEWALS_PER_LEASE * intervalMs) / 1000));
-}
-
-/** A MicroTime as the API writes it: RFC 3339 with six fractional digits. */
-export function microTime(date: Date): string {
-  return date.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
 }
 
 /** The node's lease, owned by its Node so it goes when the node is deleted. */

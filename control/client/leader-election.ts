@@ -9,7 +9,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiError } from '../../api/errors.js';
 import type { Lease, LeaseSpec } from '../../api/types/apps.js';
-import { microTime } from '../../agent/node/lease.js';
+import { microTime } from '../../api/meta.js';
 
 /** The lease verbs the elector needs (a ResourceClient<Lease> has them); errors are ApiErrors. */
 export interface LeaseStore {
