@@ -50,15 +50,22 @@ export async function getCommand(client: ApiClient, typeName: string, names: str
   const targets = names.length ? names : [undefined];
   const objects: ApiObject[] = [];
   let table: Table | undefined;
+  /** Where a watch resumes: right after what was printed, so no change in between is missed. */
+  let printedVersion: string | undefined;
   for (const name of targets) {
     if (opts.output === 'table' || opts.output === 'wide') {
       const t = await client.transport.json<Table>('GET', listPath(client, type, { ...opts, watch: false }, name), undefined, { Accept: TABLE_ACCEPT });
+      printedVersion ??= t.metadata.resourceVersion;
       if (table) table.rows.push(...t.rows);
       else table = t;
     } else if (name) {
-      objects.push(await client.resource(type).get(name, type.namespaced ? opts.namespace : undefined));
+      const obj = await client.resource(type).get(name, type.namespaced ? opts.namespace : undefined);
+      printedVersion ??= obj.metadata.resourceVersion;
+      objects.push(obj);
     } else {
-      objects.push(...(await client.transport.json<ObjectList>('GET', listPath(client, type, { ...opts, watch: false }))).items);
+      const list = await client.transport.json<ObjectList>('GET', listPath(client, type, { ...opts, watch: false }));
+      printedVersion ??= list.metadata.resourceVersion;
+      objects.push(...list.items);
     }
   }
   const namespaceColumn = opts.allNamespaces && type.namespaced;
@@ -71,7 +78,7 @@ export async function getCommand(client: ApiClient, typeName: string, names: str
   } else {
     out(formatObjects(type, objects, opts.output, names.length === 1));
   }
-  if (opts.watch) await watchAndPrint(client, type, names[0], opts, out);
+  if (opts.watch) await watchAndPrint(client, type, names[0], opts, out, printedVersion);
 }
 
 function formatObjects(type: ResourceType, objects: ApiObject[], output: OutputFormat, single: boolean): string {
@@ -80,12 +87,11 @@ function formatObjects(type: ResourceType, objects: ApiObject[], output: OutputF
   return output === 'json' ? JSON.stringify(value, null, 4) : toYaml(value).trimEnd();
 }
 
-async function watchAndPrint(client: ApiClient, type: ResourceType, name: string | undefined, opts: GetOptions, out: (text: string) => void): Promise<void> {
+async function watchAndPrint(client: ApiClient, type: ResourceType, name: string | undefined, opts: GetOptions, out: (text: string) => void, from?: string): Promise<void> {
   const tables = opts.output === 'table' || opts.output === 'wide';
-  const listed = await client.transport.json<{ metadata: { resourceVersion?: string } }>('GET', listPath(client, type, { ...opts, watch: false }));
   const path = listPath(client, type, opts, name);
   const sep = path.includes('?') ? '&' : '?';
-  const res = await client.transport.open('GET', `${path}${sep}watch=true&resourceVersion=${listed.metadata.resourceVersion ?? ''}`, undefined, tables ? { Accept: TABLE_ACCEPT } : {});
+  const res = await client.transport.open('GET', `${path}${sep}watch=true&resourceVersion=${from ?? ''}`, undefined, tables ? { Accept: TABLE_ACCEPT } : {});
   if ((res.statusCode ?? 0) >= 300) {
     const chunks: Buffer[] = [];
     for await (const c of res) chunks.push(c as Buffer);
