@@ -1,8 +1,9 @@
 /**
- * A networked cluster for integration tests: the control plane (etcd, registry, controllers) in this process,
- * and N real nodes, each a NodeAgent running runc whose pod network (bridge, CNI, routes, nftables) lives in
- * its own lab host namespace (test/lab/network-lab.ts). Pods are bound straight to a chosen node. Everything
- * carries the run's prefix and is removed in stop(), even after a failure.
+ * A networked cluster for integration tests: the control plane (etcd, registry, controllers, optionally the
+ * scheduler and cluster DNS) in this process, and N real nodes, each a NodeAgent running runc whose pod
+ * network (bridge, CNI, routes, nftables) lives in its own lab host namespace (test/lab/network-lab.ts).
+ * runPod binds a pod straight to a chosen node; with the scheduler, controllers' pods are placed by it.
+ * Everything carries the run's prefix and is removed in stop(), even after a failure.
  */
 import { execFile, spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
@@ -16,6 +17,9 @@ import { CAIRN_BIN_DIR } from '../../agent/network/node-network.js';
 import { RuncRuntime } from '../../agent/runtime/runc/runc-runtime.js';
 import type { ExecResult } from '../../agent/runtime/runtime.js';
 import { startControllers } from '../../control/controllers/manager.js';
+import { parseSchedulerConfig } from '../../scheduler/config/scheduler-config.js';
+import { pluginRegistry } from '../../scheduler/plugins/registry.js';
+import { Scheduler } from '../../scheduler/scheduler.js';
 import { bridgeIntoNetns } from '../lab/api-bridge.js';
 import { startLabRegistry, type LabRegistry } from '../lab/image-registry.js';
 import { startNetworkLab, type LabHost, type NetworkLab } from '../lab/network-lab.js';
@@ -89,7 +93,7 @@ async function startClusterDns(cluster: TestCluster, host: LabHost): Promise<{ s
   }
 }
 
-export async function startNetworkCluster(label: string, nodeCount: number, opts: { dns?: boolean } = {}): Promise<NetworkCluster> {
+export async function startNetworkCluster(label: string, nodeCount: number, opts: { dns?: boolean; scheduler?: boolean } = {}): Promise<NetworkCluster> {
   const prefix = `${TEST_PREFIX}${label}`;
   const nodes: LabNode[] = [];
   let cluster: TestCluster | undefined;
@@ -97,7 +101,9 @@ export async function startNetworkCluster(label: string, nodeCount: number, opts
   let images: LabRegistry | undefined;
   let lab: NetworkLab | undefined;
   let dns: { stop(): Promise<void> } | undefined;
+  let scheduler: Scheduler | undefined;
   const stop = async (): Promise<void> => {
+    await scheduler?.stop();
     await dns?.stop();
     for (const node of nodes) await node.agent.stop().catch(() => undefined);
     for (const [i, node] of nodes.entries()) await removeAgentNodeState(node.dataDir, `${prefix}-n${i + 1}`);
@@ -129,6 +135,10 @@ export async function startNetworkCluster(label: string, nodeCount: number, opts
       await agent.start();
     }
     if (opts.dns) dns = await startClusterDns(cluster, lab.hosts[0]!);
+    if (opts.scheduler) {
+      scheduler = new Scheduler({ client: cluster.newClient(), config: parseSchedulerConfig({ podInitialBackoffSeconds: 1, podMaxBackoffSeconds: 2 }, new Set(pluginRegistry.keys())) });
+      await scheduler.start();
+    }
     const c = cluster;
     const pods = () => c.client.resource<Pod>('pods');
     return {
