@@ -16,6 +16,7 @@ import { PodResolvFiles } from '../pods/pod-resolv-files.js';
 import { PodWorkers } from '../pods/pod-workers.js';
 import type { ProbeRunner } from '../pods/probes/probe-runner.js';
 import { runChecked } from '../runtime/runc/command.js';
+import { NETNS_DIR } from '../runtime/runc/pod-sandbox.js';
 import { RuncRuntime } from '../runtime/runc/runc-runtime.js';
 import { createSelfSignedServingCert } from '../../control/pki/certificates.js';
 import { DEFAULT_AGENT_PORT, LogServer } from '../logs/log-server.js';
@@ -88,6 +89,7 @@ export class NodeAgent {
     this.network = opts.network ? new NodeNetwork(this.client, opts.nodeName, opts.network, opts.log) : undefined;
     const runtime = await RuncRuntime.open({
       stateDir: join(opts.dataDir, 'runtime'), cgroupParent: opts.cgroupParent, netnsPrefix: opts.netnsPrefix ?? DEFAULT_NETNS_PREFIX, network: this.network,
+      ...(opts.network?.hostNetns ? { hostNetnsPath: `${NETNS_DIR}/${opts.network.hostNetns}` } : {}),
     });
     const images = await ImageService.open({ root: join(opts.dataDir, 'images'), backoff: opts.imagePullBackoff });
     this.imageGc = new ImageGcLoop(images, runtime, { thresholds: opts.imageGcThresholds, intervalMs: opts.imageGcIntervalMs, log: opts.log });
@@ -118,7 +120,7 @@ export class NodeAgent {
     }
     this.events = new EventRecorder(this.client, { component: 'cairn-agent', host: opts.nodeName });
     this.workers = new PodWorkers(this.client, {
-      nodeName: opts.nodeName, hostIP, runtime, images, rootfs: new ContainerRootfs(join(opts.dataDir, 'rootfs')),
+      nodeName: opts.nodeName, hostIP, hostNetworkIP: opts.network?.nodeIP, runtime, images, rootfs: new ContainerRootfs(join(opts.dataDir, 'rootfs')),
       podMounts: new PodResolvFiles(join(opts.dataDir, 'pods'), { nameserver: opts.clusterDNS, domain: opts.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN }),
       events: this.events, crashBackoff: opts.crashBackoff, resyncMs: opts.resyncMs, probeRunner: opts.probeRunner, log: opts.log,
     });

@@ -63,6 +63,7 @@ export function containerConfig({ pod, spec, kind, attempt, image, imageID, root
   return {
     id: containerId(uid, kind, spec.name, attempt),
     podId: sandboxId(pod),
+    ...(pod.spec.hostNetwork ? { hostNetwork: true } : {}),
     name: spec.name,
     attempt,
     labels: {

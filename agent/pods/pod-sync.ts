@@ -23,6 +23,8 @@ import { runtimePodStatus, WaitingReason, waitingKey, type Waiting } from './run
 
 export interface PodSyncDeps {
   hostIP: string;
+  /** A hostNetwork pod's address: the node's on the pod network (default hostIP). */
+  hostNetworkIP?: string;
   pods: ResourceClient<Pod>;
   runtime: ContainerRuntime;
   images: Pick<ImageService, 'ensureImage'>;
@@ -59,7 +61,8 @@ export class PodSync {
   async sync(podKey: string, pod: Pod): Promise<number | undefined> {
     const { runtime, probes } = this.deps;
     const uid = pod.metadata.uid!;
-    const sandbox = await runtime.runPodSandbox(uid);
+    const hostNetwork = pod.spec.hostNetwork === true;
+    const sandbox = await runtime.runPodSandbox(uid, { hostNetwork });
     const waiting = this.waiting.get(uid) ?? new Map<string, Waiting>();
     this.waiting.set(uid, waiting);
     let observed = await runtime.listContainers({ podId: uid });
@@ -86,7 +89,7 @@ export class PodSync {
     if (plan.steps.length || plan.restarts.length) observed = await runtime.listContainers({ podId: uid });
     this.probeRunning(podKey, pod, observed, sandbox.netnsPath);
     const status = runtimePodStatus(pod, {
-      hostIP: this.deps.hostIP, podIP: sandbox.ip, observed, waiting, initFailed: plan.initFailed,
+      hostIP: this.deps.hostIP, podIP: hostNetwork ? this.deps.hostNetworkIP ?? this.deps.hostIP : sandbox.ip, observed, waiting, initFailed: plan.initFailed,
       probes: (id) => {
         const started = !probes.has(id, 'startup') || probes.result(id, 'startup') === 'success';
         const ready = started && (!probes.has(id, 'readiness') || probes.result(id, 'readiness') === 'success');

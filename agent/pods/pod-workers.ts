@@ -21,6 +21,7 @@ import { probeRunner, type ProbeRunner } from './probes/probe-runner.js';
 export interface PodWorkersOptions {
   nodeName: string;
   hostIP: string;
+  hostNetworkIP?: string;
   runtime: ContainerRuntime;
   images: Pick<ImageService, 'ensureImage'>;
   rootfs: ContainerRootfs;
@@ -55,7 +56,7 @@ export class PodWorkers {
     this.informer.on('delete', enqueue);
     this.probes = new ProbeManager(opts.probeRunner ?? probeRunner(opts.runtime), (change) => this.onProbe(change));
     this.syncer = new PodSync({
-      hostIP: opts.hostIP, pods, runtime: opts.runtime, images: opts.images, rootfs: opts.rootfs, podMounts: opts.podMounts, probes: this.probes,
+      hostIP: opts.hostIP, hostNetworkIP: opts.hostNetworkIP, pods, runtime: opts.runtime, images: opts.images, rootfs: opts.rootfs, podMounts: opts.podMounts, probes: this.probes,
       events: opts.events, crashBackoff: opts.crashBackoff, resyncMs: opts.resyncMs ?? 1000,
     });
   }

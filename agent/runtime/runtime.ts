@@ -28,6 +28,8 @@ export interface ContainerConfig {
   id: string;
   /** The sandbox this container joins (its network namespace); must have been created by runPodSandbox. */
   podId: string;
+  /** Joins the node's own network namespace instead of the sandbox's (spec.hostNetwork). */
+  hostNetwork?: boolean;
   /** Container name within the pod, and which restart of it this is (0 first): the agent derives restartCount from it. */
   name: string;
   attempt: number;
@@ -91,6 +93,11 @@ export interface PodSandbox {
   ip?: string;
 }
 
+export interface SandboxOptions {
+  /** The pod uses the node's network namespace: no namespace of its own, no pod network attachment. */
+  hostNetwork?: boolean;
+}
+
 /** Attaches sandboxes to the pod network (CNI ADD/DEL, as containerd does for a CRI sandbox). */
 export interface PodNetwork {
   /** Gives the sandbox its interface and address; returns the address. Fails rather than leave it half-configured. */
@@ -116,7 +123,7 @@ export interface ExecResult {
  */
 export interface ContainerRuntime {
   /** Creates the pod's namespaces if missing; returns the existing sandbox otherwise. */
-  runPodSandbox(podId: string): Promise<PodSandbox>;
+  runPodSandbox(podId: string, options?: SandboxOptions): Promise<PodSandbox>;
   /** Tears the sandbox down; its containers must already be removed. No error if absent. */
   removePodSandbox(podId: string): Promise<void>;
   listPodSandboxes(): Promise<PodSandbox[]>;

@@ -66,6 +66,18 @@ describe('pod network', () => {
   });
 });
 
+describe('host network pods', () => {
+  it('share their node\'s network: the node\'s address, no namespace or pod-network address of their own', async () => {
+    const node = net.nodes[1]!;
+    const pod = await net.runPod(node, 'hostnet', { hostNetwork: true, ...server('hostnet') }, { labels: { role: 'hostnet' } });
+    expect(pod.status!.podIP).toBe(node.host.ip);
+    const namespaces = await net.lab.exec(net.lab.hosts[0]!.netns, 'ip', ['netns', 'list']);
+    expect(namespaces).not.toContain(pod.metadata.uid);
+    expect(await fetchFrom(client, node.host.ip)).toBe('hostnet');
+    await net.cluster.client.resource('pods').delete('hostnet', 'default');
+  });
+});
+
 describe('services', () => {
   let vip: string;
 

@@ -8,7 +8,7 @@ import { access, mkdir, open, readdir, readFile, rm, writeFile } from 'node:fs/p
 import { basename, dirname, join, posix } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import type { ContainerConfig, ContainerRuntime, ContainerStatus, ExecResult, PodNetwork, PodSandbox } from '../runtime.js';
+import type { ContainerConfig, ContainerRuntime, ContainerStatus, ExecResult, PodNetwork, PodSandbox, SandboxOptions } from '../runtime.js';
 import { detectCgroupMode, oomCounterFile, type CgroupMode } from './cgroups.js';
 import { runCommand } from './command.js';
 import { containerFiles, type ContainerFiles, type ContainerMeta, type ExitRecord, type SupervisorRecord } from './layout.js';
@@ -31,6 +31,8 @@ export interface RuncRuntimeOptions {
   netnsPrefix?: string;
   /** Attaches each sandbox to the pod network; without it pods have loopback only. */
   network?: PodNetwork;
+  /** The node's network namespace, which hostNetwork pods join (default init's: the machine's own). */
+  hostNetnsPath?: string;
   logMaxBytes?: number;
   logMaxFiles?: number;
   startTimeoutMs?: number;
@@ -67,6 +69,7 @@ export class RuncRuntime implements ContainerRuntime {
   private readonly runc: string;
   private readonly cgroupParent: string;
   private readonly sandboxes: NetnsSandboxes;
+  private readonly hostNetnsPath: string;
   /** Bumped before and after every container change: a listing is reused only if none happened since. */
   private changes = 0;
   private listing: { at: number; changes: number; result: Promise<ContainerStatus[]> } | undefined;
@@ -78,6 +81,7 @@ export class RuncRuntime implements ContainerRuntime {
     this.runc = options.runc ?? 'runc';
     this.cgroupParent = options.cgroupParent ?? '/cairn';
     if (!posix.isAbsolute(this.cgroupParent)) throw new Error(`cgroupParent must be absolute: ${this.cgroupParent}`);
+    this.hostNetnsPath = options.hostNetnsPath ?? '/proc/1/ns/net';
     this.sandboxes = new NetnsSandboxes(options.netnsPrefix ?? 'cairn-', options.ip, options.network);
   }
 
@@ -88,8 +92,8 @@ export class RuncRuntime implements ContainerRuntime {
     return runtime;
   }
 
-  runPodSandbox(podId: string): Promise<PodSandbox> {
-    return this.sandboxes.ensure(podId);
+  async runPodSandbox(podId: string, options: SandboxOptions = {}): Promise<PodSandbox> {
+    return options.hostNetwork ? { podId, netnsPath: this.hostNetnsPath } : this.sandboxes.ensure(podId);
   }
 
   async removePodSandbox(podId: string): Promise<void> {
@@ -107,7 +111,7 @@ export class RuncRuntime implements ContainerRuntime {
 
   private async createContainerNow(config: ContainerConfig): Promise<ContainerStatus> {
     if (!ID.test(config.id)) throw new Error(`invalid container id ${JSON.stringify(config.id)}`);
-    const netnsPath = this.sandboxes.netnsPath(config.podId);
+    const netnsPath = config.hostNetwork ? this.hostNetnsPath : this.sandboxes.netnsPath(config.podId);
     await access(netnsPath).catch(() => { throw new Error(`pod sandbox ${config.podId} does not exist`); });
     const files = this.files(config.id);
     await mkdir(files.dir).catch((error: NodeJS.ErrnoException) => {
