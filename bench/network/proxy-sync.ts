@@ -7,7 +7,7 @@
  *   node dist/bench/network/proxy-sync.js [--services 10000] [--endpoints 10] [--changes 50]
  */
 import type { Endpoints, Service } from '../../api/types/core.js';
-import { nftRunner } from '../../dataplane/proxy/nft.js';
+import { nftRunner } from '../../dataplane/nft-runner.js';
 import { ProxySyncer } from '../../dataplane/proxy/syncer.js';
 import { endpoints, service } from '../../dataplane/proxy/testing/objects.js';
 import { createNetns, deleteNetns, inNetns, reapStaleNetns, testNetnsName } from '../../test/lab/netns.js';

@@ -8,7 +8,7 @@ import type { ApiClient } from '../../control/client/client.js';
 import { Informer } from '../../control/client/informer.js';
 import { WorkQueue } from '../../control/client/work-queue.js';
 import { compilePolicies } from './compile.js';
-import { nftRunner, type NftRunner } from './nft.js';
+import { nftRunner, type NftApplier } from '../nft-runner.js';
 import { PolicySyncer } from './syncer.js';
 
 export interface NetworkPolicyAgentOptions {
@@ -18,7 +18,7 @@ export interface NetworkPolicyAgentOptions {
   /** The host namespace (name under /run/netns) whose forward hook filters pod traffic; undefined = our own. */
   netns?: string;
   /** Overrides how scripts reach the kernel (tests); defaults to `nft` in `netns`. */
-  nft?: NftRunner;
+  nft?: NftApplier;
   log?: (msg: string, fields?: Record<string, unknown>) => void;
 }
 

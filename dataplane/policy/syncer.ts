@@ -1,5 +1,5 @@
 /** Applies rulesets to one node's `table inet cairn-policy`, remembering what the kernel holds between syncs. */
-import type { NftRunner } from './nft.js';
+import type { NftApplier } from '../nft-runner.js';
 import { renderFull, renderUpdate } from './render.js';
 import type { Ruleset } from './ruleset.js';
 
@@ -7,7 +7,7 @@ export class PolicySyncer {
   /** What the kernel holds after the last successful transaction; undefined before the first or after a failure. */
   private applied: Ruleset | undefined;
 
-  constructor(private readonly nft: NftRunner) {}
+  constructor(private readonly nft: NftApplier) {}
 
   /**
    * Makes the table match `next` in one transaction: only the differences once the table is known, the whole table

@@ -8,7 +8,7 @@ import type { ApiClient } from '../../control/client/client.js';
 import { Informer, objectKey } from '../../control/client/informer.js';
 import { ProxyMetrics } from './metrics.js';
 import { conntrackRunner } from './conntrack.js';
-import { nftRunner, type NftRunner } from './nft.js';
+import { nftRunner, type NftRunner } from '../nft-runner.js';
 import { ProxySyncer, type ProxySource } from './syncer.js';
 
 export interface ServiceProxyOptions {

@@ -10,7 +10,8 @@ import { compileService, isProxied, udpFlows, type UdpFlow } from './compile.js'
 import type { ConntrackRunner } from './conntrack.js';
 import { ElementTable } from './element-table.js';
 import type { ProxyMetrics } from './metrics.js';
-import { readExisting, type NftRunner } from './nft.js';
+import type { NftRunner } from '../nft-runner.js';
+import { readExisting } from './nft.js';
 import { planFull, planIncremental, type ElementChange, type ExistingTable, type FragmentChange, type Plan } from './plan.js';
 import { elementId, type MapElement, type ProxyNodeInfo, type ServiceFragment } from './types.js';
 

@@ -13,7 +13,7 @@ import type { Namespace, Pod } from '../../api/types/core.js';
 import type { NetworkPolicy, NetworkPolicySpec } from '../../api/types/network-policy.js';
 import { startNetworkPolicyAgent, type NetworkPolicyAgent } from '../../dataplane/policy/agent.js';
 import { compilePolicies } from '../../dataplane/policy/compile.js';
-import { nftRunner } from '../../dataplane/policy/nft.js';
+import { nftRunner } from '../../dataplane/nft-runner.js';
 import { PolicySyncer } from '../../dataplane/policy/syncer.js';
 import { emptyRuleset } from '../../dataplane/policy/ruleset.js';
 import { startTestCluster, type TestCluster } from '../harness/cluster.js';

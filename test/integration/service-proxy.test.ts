@@ -9,7 +9,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { Endpoints, Service } from '../../api/types/core.js';
 import { startServiceProxy } from '../../dataplane/proxy/service-proxy.js';
-import { nftRunner } from '../../dataplane/proxy/nft.js';
+import { nftRunner } from '../../dataplane/nft-runner.js';
 import { ProxySyncer } from '../../dataplane/proxy/syncer.js';
 import { endpoints, service } from '../../dataplane/proxy/testing/objects.js';
 import { startTestCluster, type TestCluster } from '../harness/cluster.js';

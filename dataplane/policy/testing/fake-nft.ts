@@ -1,7 +1,7 @@
-/** An NftRunner that records scripts instead of running them, and fails on demand. */
-import type { NftRunner } from '../nft.js';
+/** An NftApplier that records scripts instead of running them, and fails on demand. */
+import type { NftApplier } from '../../nft-runner.js';
 
-export class FakeNft implements NftRunner {
+export class FakeNft implements NftApplier {
   readonly scripts: string[] = [];
   failNext = false;
 

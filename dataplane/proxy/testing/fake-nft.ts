@@ -3,7 +3,7 @@
  * the rules a real transaction would (no deleting a chain that still has rules, no deleting a missing
  * element, no second value for a key), all or nothing per script.
  */
-import type { NftRunner } from '../nft.js';
+import type { NftRunner } from '../../nft-runner.js';
 import { TABLE } from '../types.js';
 import type { StateView } from './resolve.js';
 
