@@ -12,11 +12,18 @@ export function isValidIP(value: string): string[] {
   return ipFamily(value) ? [] : ['must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)'];
 }
 
-/** An address a workload can actually be reached on: not 0.0.0.0 or ::. */
+/**
+ * An address a Service may send traffic to, as Kubernetes' endpoint IP check: not unspecified, not link-local
+ * (169.254.0.0/16, fe80::/10: a node's metadata services live there) nor link-local multicast (224.0.0.0/24,
+ * ff02::/16). Unlike Kubernetes, loopback is accepted: the in-process ingress tests' backends use it.
+ */
 export function isUsableIP(value: string): string[] {
   const bad = isValidIP(value);
   if (bad.length) return bad;
   if (value === '0.0.0.0' || /^[0:]+$/.test(value)) return ['may not be unspecified (0.0.0.0)'];
+  const lower = value.toLowerCase();
+  if (value.startsWith('169.254.') || /^fe[89ab][0-9a-f]:/.test(lower)) return ['may not be in the link-local range (169.254.0.0/16, fe80::/10)'];
+  if (value.startsWith('224.0.0.') || lower.startsWith('ff02:')) return ['may not be in the link-local multicast range (224.0.0.0/24, ff02::/16)'];
   return [];
 }
 
