@@ -233,9 +233,10 @@ program.command('delete')
   .argument('[names...]', 'object names')
   .addOption(new Option('-f, --filename <path>', 'manifest file, folder, or -').argParser(collect).default([]))
   .option('--ignore-not-found', 'treat "not found" as success', false)
-  .action(async (type: string | undefined, names: string[], opts: { filename: string[]; ignoreNotFound: boolean }, cmd: Command) => {
+  .option('--cascade <mode>', 'dependents: background (default: deleted after the owner), foreground (before it) or orphan (kept)')
+  .action(async (type: string | undefined, names: string[], opts: { filename: string[]; ignoreNotFound: boolean; cascade?: string }, cmd: Command) => {
     const { client, namespace } = await clientFor(globals(cmd));
-    try { await deleteCommand(client, { files: opts.filename, typeName: type, names, namespace, ignoreNotFound: opts.ignoreNotFound }, print); } finally { client.close(); }
+    try { await deleteCommand(client, { files: opts.filename, typeName: type, names, namespace, ignoreNotFound: opts.ignoreNotFound, cascade: opts.cascade }, print); } finally { client.close(); }
   });
 
 program.command('logs')

@@ -68,13 +68,16 @@ export async function applyCommand(client: ApiClient, files: string[], namespace
   if (failures.length) throw new Error(failures.join('\n'));
 }
 
-export async function deleteObjects(client: ApiClient, objects: ApiObject[], namespace: string, out: (line: string) => void, ignoreNotFound = false): Promise<void> {
+/** kubectl's --cascade values map to these (background is the default). */
+export type PropagationPolicy = 'Background' | 'Foreground' | 'Orphan';
+
+export async function deleteObjects(client: ApiClient, objects: ApiObject[], namespace: string, out: (line: string) => void, ignoreNotFound = false, propagationPolicy?: PropagationPolicy): Promise<void> {
   const failures: string[] = [];
   for (const obj of objects) {
     const resource = resourceOf(client, obj);
     const ns = resource.ref.namespaced ? obj.metadata.namespace ?? namespace : undefined;
     try {
-      await resource.delete(obj.metadata.name!, ns);
+      await resource.delete(obj.metadata.name!, ns, propagationPolicy ? { propagationPolicy } : {});
       out(`${typeNameOf(obj)} "${obj.metadata.name}" deleted`);
     } catch (err) {
       if (ignoreNotFound && err instanceof ApiError && err.code === 404) continue;

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { ApiError } from '../../api/errors.js';
 import type { ApiObject, OwnerReference } from '../../api/meta.js';
@@ -10,6 +11,7 @@ import { startControllers } from '../../control/controllers/manager.js';
 import { startTestCluster, type TestCluster } from '../harness/cluster.js';
 import { waitFor } from '../harness/wait.js';
 
+const CAIRN = fileURLToPath(new URL('../../../bin/cairn.js', import.meta.url));
 const run = promisify(execFile);
 const NS = `gc-${process.pid}`;
 const HOLD = 'example.com/hold';
@@ -208,6 +210,24 @@ describe('garbage collector', () => {
       await configMap('k-bg-dep', { ownerReferences: [refTo(bg)] });
       expect(await kubectl('delete', 'configmap', 'k-bg', '--cascade=background')).toContain('configmap "k-bg" deleted');
       await gone('configmaps', 'k-bg-dep');
+    }, 60_000);
+  });
+
+  describe('cairn delete --cascade', () => {
+    const cairn = (...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> =>
+      run('node', [CAIRN, '--kubeconfig', cluster.kubeconfig, '-n', NS, ...args], { timeout: 30_000 })
+        .then(({ stdout, stderr }) => ({ stdout, stderr, code: 0 }), (err: { stdout: string; stderr: string; code: number }) => err);
+
+    it('orphan keeps the dependents without the reference; an unknown mode is refused before anything is deleted', async () => {
+      const owner = await configMap('c-or');
+      await configMap('c-or-dep', { ownerReferences: [refTo(owner, true)] });
+      const bad = await cairn('delete', 'configmap', 'c-or', '--cascade=later');
+      expect(bad.code).not.toBe(0);
+      expect(bad.stderr).toContain('invalid --cascade "later": use background, foreground or orphan');
+      expect(await find('configmaps', 'c-or')).toBeDefined();
+      expect((await cairn('delete', 'configmap', 'c-or', '--cascade=orphan')).stdout).toContain('configmap "c-or" deleted');
+      await gone('configmaps', 'c-or');
+      expect((await find('configmaps', 'c-or-dep'))!.metadata.ownerReferences).toBeUndefined();
     }, 60_000);
   });
 });
