@@ -29,6 +29,9 @@ const entries: Entry[] = [
   { group: 'networking.k8s.io', version: 'v1', kind: 'Ingress', plural: 'ingresses', namespaced: true, shortNames: ['ing'], subresources: ['status'] },
   { group: 'networking.k8s.io', version: 'v1', kind: 'IngressClass', plural: 'ingressclasses', namespaced: false },
   { group: 'policy', version: 'v1', kind: 'PodDisruptionBudget', plural: 'poddisruptionbudgets', namespaced: true, shortNames: ['pdb'], subresources: ['status'] },
+  { group: 'mesh.cairn.dev', version: 'v1alpha1', kind: 'TrafficRoute', plural: 'trafficroutes', namespaced: true, shortNames: ['tr'], subresources: ['status'] },
+  { group: 'mesh.cairn.dev', version: 'v1alpha1', kind: 'DestinationPolicy', plural: 'destinationpolicies', namespaced: true, shortNames: ['dp'], subresources: ['status'] },
+  { group: 'mesh.cairn.dev', version: 'v1alpha1', kind: 'MeshAuthorization', plural: 'meshauthorizations', namespaced: true, shortNames: ['ma'], subresources: ['status'] },
 ];
 
 const ALL_CATEGORY = new Set(['Pod', 'Service', 'ReplicaSet', 'Deployment']);

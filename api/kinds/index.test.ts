@@ -4,7 +4,8 @@ import type { PodSpec } from '../types/core.js';
 import { applyPodSpecDefaults, strategies, validatePodSpec } from './index.js';
 
 const CLUSTER_SCOPED = ['Namespace', 'Node', 'PriorityClass', 'IngressClass'];
-const NAMESPACED = ['Pod', 'Service', 'Endpoints', 'ConfigMap', 'Secret', 'Event', 'Lease', 'ReplicaSet', 'Deployment', 'NetworkPolicy', 'Ingress', 'PodDisruptionBudget'];
+const NAMESPACED = ['Pod', 'Service', 'Endpoints', 'ConfigMap', 'Secret', 'Event', 'Lease', 'ReplicaSet', 'Deployment', 'NetworkPolicy', 'Ingress', 'PodDisruptionBudget',
+  'TrafficRoute', 'DestinationPolicy', 'MeshAuthorization'];
 
 describe('strategies', () => {
   it('has one strategy per served kind', () => {

@@ -3,11 +3,13 @@ import type { ApiObject } from '../meta.js';
 import type { KindStrategy } from '../strategy.js';
 import { configMapStrategy } from './configmap.js';
 import { deploymentStrategy } from './deployment.js';
+import { destinationPolicyStrategy } from './destinationpolicy.js';
 import { endpointsStrategy } from './endpoints.js';
 import { eventStrategy } from './event.js';
 import { ingressStrategy } from './ingress.js';
 import { ingressClassStrategy } from './ingress-class.js';
 import { leaseStrategy } from './lease.js';
+import { meshAuthorizationStrategy } from './meshauthorization.js';
 import { namespaceStrategy } from './namespace.js';
 import { networkPolicyStrategy } from './networkpolicy.js';
 import { nodeStrategy } from './node.js';
@@ -17,6 +19,7 @@ import { priorityClassStrategy } from './priorityclass.js';
 import { replicaSetStrategy } from './replicaset.js';
 import { secretStrategy } from './secret.js';
 import { serviceStrategy } from './service.js';
+import { trafficRouteStrategy } from './trafficroute.js';
 
 export { validatePodSpec } from './pod-spec.js';
 export { applyPodSpecDefaults, applyPodOnlyDefaults, defaultPullPolicy } from './pod-spec-defaults.js';
@@ -41,4 +44,7 @@ export const strategies: Record<string, KindStrategy<ApiObject>> = {
   Ingress: ingressStrategy,
   IngressClass: ingressClassStrategy,
   PodDisruptionBudget: podDisruptionBudgetStrategy,
+  TrafficRoute: trafficRouteStrategy,
+  DestinationPolicy: destinationPolicyStrategy,
+  MeshAuthorization: meshAuthorizationStrategy,
 };

@@ -16,6 +16,7 @@ import { priorityClassPrinter } from './priorityclass.js';
 import { podDisruptionBudgetPrinter } from './poddisruptionbudget.js';
 import { networkPolicyPrinter } from './networkpolicy.js';
 import { ingressPrinter, ingressClassPrinter } from './ingress.js';
+import { trafficRoutePrinter, destinationPolicyPrinter, meshAuthorizationPrinter } from './mesh.js';
 import { genericPrinter } from './generic.js';
 
 const printers: Record<string, KindPrinter> = {
@@ -35,6 +36,9 @@ const printers: Record<string, KindPrinter> = {
   NetworkPolicy: networkPolicyPrinter,
   Ingress: ingressPrinter,
   IngressClass: ingressClassPrinter,
+  TrafficRoute: trafficRoutePrinter,
+  DestinationPolicy: destinationPolicyPrinter,
+  MeshAuthorization: meshAuthorizationPrinter,
 };
 
 export function printerFor(kind: string): KindPrinter {
