@@ -102,12 +102,25 @@ export async function startBenchCluster(concurrency: number): Promise<BenchClust
   // BENCH_REGISTRY_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the registry process.
   spawnCairn('registry', ['registry', '--etcd-servers', etcd.endpoint, '--port', String(port),
     '--tls-cert-file', join(dir, 'pki', 'server.crt'), '--tls-key-file', join(dir, 'pki', 'server.key'), '--token-file', join(dir, 'tokens')]);
+  const stop = async (): Promise<void> => {
+    for (const { child } of [...daemons].reverse()) {
+      if (!child || child.exitCode !== null || child.signalCode !== null) continue;
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
+    ep.agent.destroy();
+    await etcd.stop();
+    await rm(dir, { recursive: true, force: true });
+  };
   let ready = false;
   for (let i = 0; i < 100 && !ready; i++) {
     try { ready = (await call(ep, 'GET', '/readyz')).status === 200; } catch { /* not yet listening */ }
     if (!ready) await new Promise((r) => setTimeout(r, 100));
   }
-  if (!ready) throw new Error('registry did not become ready');
+  if (!ready) {
+    await stop();
+    throw new Error('registry did not become ready');
+  }
   return {
     dir, ep, kubeconfig, daemons, spawnCairn,
     sampleRss: () => {
@@ -117,15 +130,6 @@ export async function startBenchCluster(concurrency: number): Promise<BenchClust
       }
     },
     cpu: () => Object.fromEntries(daemons.map((d) => [d.name, cpuSeconds(d.pid() ?? 0)])),
-    stop: async () => {
-      for (const { child } of [...daemons].reverse()) {
-        if (!child || child.exitCode !== null || child.signalCode !== null) continue;
-        child.kill('SIGTERM');
-        await new Promise((r) => child.once('exit', r));
-      }
-      ep.agent.destroy();
-      await etcd.stop();
-      await rm(dir, { recursive: true, force: true });
-    },
+    stop,
   };
 }
