@@ -11,6 +11,7 @@ import type { Namespace, Node, Pod } from '../api/types/core.js';
 import type { ApiClient } from '../control/client/client.js';
 import { EventRecorder } from '../control/client/event-recorder.js';
 import { Informer } from '../control/client/informer.js';
+import type { PodDisruptionBudget } from '../api/types/policy.js';
 import { SchedulerCache } from './cache/scheduler-cache.js';
 import { buildFramework } from './config/build-profile.js';
 import { DEFAULT_SCHEDULER_NAME, type SchedulerConfig } from './config/scheduler-config.js';
@@ -46,6 +47,7 @@ export class Scheduler {
   private readonly pods: Informer<Pod>;
   private readonly nodes: Informer<Node>;
   private readonly namespaces: Informer<Namespace>;
+  private readonly budgets: Informer<PodDisruptionBudget>;
   private readonly log: Log;
   private bindsInFlight = 0;
   private bindSlotFreed: (() => void) | undefined;
@@ -58,7 +60,7 @@ export class Scheduler {
     this.writer = new ApiWriter(opts.client, this.events, DEFAULT_SCHEDULER_NAME);
     const pluginEvents = new Map<string, Set<ClusterEvent>>();
     for (const profile of opts.config.profiles) {
-      const fwk = buildFramework(profile, pluginRegistry, DEFAULT_PLUGINS, { snapshot: () => this.cache, api: this.writer, nominator: this.nominator, log: this.log },
+      const fwk = buildFramework(profile, pluginRegistry, DEFAULT_PLUGINS, { snapshot: () => this.cache, api: this.writer, nominator: this.nominator, disruptionBudgets: () => this.budgets.list(), log: this.log },
         opts.config.percentageOfNodesToScore, (node, pod) => this.nominator.nominatedTo(node, pod.priority, pod.key));
       this.frameworks.set(profile.schedulerName, fwk);
       for (const p of allPlugins(fwk)) if (p.requeueOn) pluginEvents.set(p.name, new Set(p.requeueOn));
@@ -72,6 +74,7 @@ export class Scheduler {
     this.pods = new Informer(opts.client.resource<Pod>('pods'), { pageSize: 5000 });
     this.nodes = new Informer(opts.client.resource<Node>('nodes'), { pageSize: 5000 });
     this.namespaces = new Informer(opts.client.resource<Namespace>('namespaces'));
+    this.budgets = new Informer(opts.client.resource<PodDisruptionBudget>('poddisruptionbudgets'));
   }
 
   /** Starts the informers (nodes and namespaces before pods, so the first pods meet a full cache) and the loop. */
@@ -94,10 +97,11 @@ export class Scheduler {
     this.pods.on('add', (pod) => this.onPod(undefined, pod));
     this.pods.on('update', (old, pod) => this.onPod(old, pod));
     this.pods.on('delete', (pod) => this.onPodDeleted(pod));
-    for (const inf of [this.namespaces, this.nodes, this.pods]) {
+    for (const inf of [this.namespaces, this.nodes, this.pods, this.budgets] as Informer[]) {
       inf.on('retrying', (err) => this.log('informer retrying', { error: err.message }));
     }
     await this.namespaces.start();
+    await this.budgets.start();
     await this.nodes.start();
     await this.pods.start();
     this.running = true;
@@ -109,7 +113,7 @@ export class Scheduler {
     this.running = false;
     this.queue.close();
     await this.loop;
-    await Promise.all([this.pods.stop(), this.nodes.stop(), this.namespaces.stop()]);
+    await Promise.all([this.pods.stop(), this.nodes.stop(), this.namespaces.stop(), this.budgets.stop()]);
     while (this.bindsInFlight > 0) await new Promise<void>((resolve) => { this.bindSlotFreed = resolve; });
     await this.events.flush();
   }

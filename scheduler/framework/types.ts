@@ -3,6 +3,7 @@
  * Filter, Score and their Pre- steps run synchronously inside one cycle, so the snapshot they read cannot
  * change under them; PostFilter (preemption), Permit waits and Bind are where the scheduler awaits the API.
  */
+import type { PodDisruptionBudget } from '../../api/types/policy.js';
 import type { Pod } from '../../api/types/core.js';
 import type { CycleState } from './cycle-state.js';
 import type { Framework } from './framework.js';
@@ -131,6 +132,8 @@ export interface FrameworkHandle {
   framework(): Framework;
   api: SchedulerApi;
   nominator: Nominator;
+  /** The cluster's PodDisruptionBudgets: preemption prefers victims whose eviction breaks none. */
+  disruptionBudgets?: () => readonly PodDisruptionBudget[];
   log?: (msg: string, fields?: Record<string, unknown>) => void;
 }
 

@@ -5,6 +5,7 @@ import { CycleState } from '../framework/cycle-state.js';
 import { PodNominator } from '../framework/nominator.js';
 import { PodInfo } from '../framework/pod-info.js';
 import type { SchedulerApi } from '../framework/types.js';
+import type { PodDisruptionBudget } from '../../api/types/policy.js';
 import { makeNode, makePod, snapshotFor } from '../testing/builders.js';
 import { DEFAULT_PLUGINS, pluginRegistry } from './registry.js';
 import { pickCandidate, selectVictimsOnNode } from './default-preemption.js';
@@ -25,9 +26,10 @@ describe('DefaultPreemption', () => {
     const preemptor = new PodInfo(makePod('urgent', { cpu: '1', priority: 100 }));
     const state = new CycleState();
     fwk.runPreFilter(state, preemptor, snapshot);
-    const victims = selectVictimsOnNode(fwk, state, preemptor, snapshot.get('n1')!);
+    const found = selectVictimsOnNode(fwk, state, preemptor, snapshot.get('n1')!);
     // Removing the lowest-priority 1-cpu pod is enough; the higher ones are reprieved first.
-    expect(victims?.map((v) => v.key)).toEqual(['default/low-a']);
+    expect(found?.victims.map((v) => v.key)).toEqual(['default/low-a']);
+    expect(found?.pdbViolations).toBe(0);
     // The dry run left the real node untouched.
     expect(snapshot.get('n1')!.pods.size).toBe(3);
   });
@@ -43,10 +45,45 @@ describe('DefaultPreemption', () => {
   it('prefers the node whose most important victim matters least, then fewer victims', () => {
     const v = (name: string, priority: number) => new PodInfo(makePod(name, { priority }));
     const best = pickCandidate([
-      { node: 'a', victims: [v('a1', 10)] },
-      { node: 'b', victims: [v('b1', 1), v('b2', 1)] },
-      { node: 'c', victims: [v('c1', 1)] },
+      { node: 'a', victims: [v('a1', 10)], pdbViolations: 0 },
+      { node: 'b', victims: [v('b1', 1), v('b2', 1)], pdbViolations: 0 },
+      { node: 'c', victims: [v('c1', 1)], pdbViolations: 0 },
     ]);
     expect(best?.node).toBe('c');
+  });
+
+  it('prefers a node whose victims break fewer PodDisruptionBudgets over one with less important victims', () => {
+    const v = (name: string, priority: number) => new PodInfo(makePod(name, { priority }));
+    const best = pickCandidate([
+      { node: 'cheap-but-protected', victims: [v('a1', 1)], pdbViolations: 1 },
+      { node: 'dearer', victims: [v('b1', 10)], pdbViolations: 0 },
+    ]);
+    expect(best?.node).toBe('dearer');
+  });
+
+  it('evicts pods a budget protects only when nothing else makes room, spending the allowed disruptions first', () => {
+    const labelled = (name: string, cpu: string, priority: number, app: string) => makePod(name, { cpu, priority, nodeName: 'n1', labels: { app } });
+    // Two 1-cpu pods of app=db (budget allows 1 disruption) and one 1-cpu app=web pod, all the same priority.
+    const { snapshot, fwk } = setup([labelled('db-1', '1', 1, 'db'), labelled('db-2', '1', 1, 'db'), labelled('web-1', '1', 1, 'web')]);
+    const budget: PodDisruptionBudget = {
+      apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'db', namespace: 'default' },
+      spec: { selector: { matchLabels: { app: 'db' } }, minAvailable: 1 },
+      status: { disruptionsAllowed: 1, currentHealthy: 2, desiredHealthy: 1, expectedPods: 2 },
+    };
+    const run = (cpu: string) => {
+      const preemptor = new PodInfo(makePod('urgent', { cpu, priority: 100 }));
+      const state = new CycleState();
+      fwk.runPreFilter(state, preemptor, snapshot);
+      return selectVictimsOnNode(fwk, state, preemptor, snapshot.get('n1')!, [budget]);
+    };
+    // The node has 4 cpu, 1 free. For 3 cpu two pods go: the budget's one allowed db pod and the web pod; the
+    // protected db pod is reprieved first and stays.
+    const three = run('3');
+    expect(three?.victims.map((p) => p.key).sort()).toEqual(['default/db-1', 'default/web-1']);
+    expect(three?.pdbViolations).toBe(0);
+    // For 4 cpu every pod must go, one of them against the budget.
+    const four = run('4');
+    expect(four?.victims).toHaveLength(3);
+    expect(four?.pdbViolations).toBe(1);
   });
 });

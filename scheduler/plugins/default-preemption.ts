@@ -2,9 +2,11 @@
  * DefaultPreemption (PostFilter): when no node fits a pod, find the node where evicting the fewest,
  * lowest-priority pods makes it fit, evict them, and nominate the node for the pod. The dry run removes every
  * lower-priority pod, checks the pod fits, then adds pods back highest priority first, keeping each one that
- * still leaves room: what remains removed are the victims. PodDisruptionBudgets do not exist in Cairn yet;
- * when they do, candidates violating fewer budgets win first, as in kube-scheduler.
+ * still leaves room: what remains removed are the victims. As in kube-scheduler, pods whose eviction would
+ * break a PodDisruptionBudget are reprieved first, and a node whose victims break fewer budgets wins.
  */
+import { labelSelectorFromObject } from '../../api/selectors.js';
+import type { PodDisruptionBudget } from '../../api/types/policy.js';
 import type { CycleState } from '../framework/cycle-state.js';
 import type { Framework } from '../framework/framework.js';
 import type { NodeInfo } from '../framework/node-info.js';
@@ -21,6 +23,30 @@ export const REASON_NOT_HELPFUL = 'Preemption is not helpful for scheduling';
 export interface Candidate {
   node: string;
   victims: PodInfo[];
+  /** Victims whose eviction breaks a PodDisruptionBudget (no disruption left for them). */
+  pdbViolations: number;
+}
+
+/**
+ * Splits pods into those whose eviction would break a budget and the rest, spending each budget's
+ * disruptionsAllowed on the pods in the order given (kube-scheduler's filterPodsWithPDBViolation).
+ */
+export function splitByBudgetViolation(pods: PodInfo[], budgets: readonly PodDisruptionBudget[]): { violating: Set<PodInfo>; rest: PodInfo[] } {
+  const allowed = budgets.map((b) => b.status?.disruptionsAllowed ?? 0);
+  const selectors = budgets.map((b) => (b.spec.selector ? labelSelectorFromObject(b.spec.selector) : undefined));
+  const violating = new Set<PodInfo>();
+  for (const p of pods) {
+    const ns = p.pod.metadata.namespace;
+    let breaks = false;
+    budgets.forEach((b, i) => {
+      // A budget without a selector selects nothing (policy/v1); one with `{}` selects its whole namespace.
+      if (b.metadata.namespace !== ns || !selectors[i]?.matches(p.pod.metadata.labels)) return;
+      if (allowed[i]! <= 0) breaks = true;
+      else allowed[i]!--;
+    });
+    if (breaks) violating.add(p);
+  }
+  return { violating, rest: pods.filter((p) => !violating.has(p)) };
 }
 
 interface PreemptionArgs {
@@ -46,7 +72,7 @@ function parseArgs(args: Record<string, unknown> | undefined): PreemptionArgs {
  * The victims on one node, or undefined when even removing every lower-priority pod would not make room.
  * Works on copies: the real NodeInfo and CycleState are untouched.
  */
-export function selectVictimsOnNode(fwk: Framework, state: CycleState, pod: PodInfo, node: NodeInfo): PodInfo[] | undefined {
+export function selectVictimsOnNode(fwk: Framework, state: CycleState, pod: PodInfo, node: NodeInfo, budgets: readonly PodDisruptionBudget[] = []): Omit<Candidate, 'node'> | undefined {
   const lower = [...node.pods.values()].filter((p) => p.priority < pod.priority);
   if (lower.length === 0) return undefined;
   const trial = node.clone();
@@ -62,26 +88,30 @@ export function selectVictimsOnNode(fwk: Framework, state: CycleState, pod: PodI
   };
   for (const p of lower) remove(p);
   if (fwk.runFilter(trialState, pod, trial)) return undefined;
-  // Reprieve the most important pods first: higher priority, then the longest running.
+  // Reprieve the most important pods first: higher priority, then the longest running; budget-protected pods
+  // before all others, so they are evicted only when nothing else makes room.
   lower.sort((a, b) => b.priority - a.priority || a.createdAt - b.createdAt);
+  const { violating, rest } = splitByBudgetViolation(lower, budgets);
   const victims: PodInfo[] = [];
-  for (const p of lower) {
+  let pdbViolations = 0;
+  for (const p of [...lower.filter((v) => violating.has(v)), ...rest]) {
     add(p);
     if (fwk.runFilter(trialState, pod, trial)) {
       remove(p);
       victims.push(p);
+      if (violating.has(p)) pdbViolations++;
     }
   }
-  return victims;
+  return { victims, pdbViolations };
 }
 
-/** kube-scheduler's pickOneNodeForPreemption order: lowest top victim priority, lowest sum, fewest victims, newest top victim. */
+/** kube-scheduler's pickOneNodeForPreemption order: fewest budget violations, lowest top victim priority, lowest sum, fewest victims, newest top victim. */
 export function pickCandidate(candidates: Candidate[]): Candidate | undefined {
   const key = (c: Candidate): number[] => {
     const top = Math.max(...c.victims.map((v) => v.priority));
     const sum = c.victims.reduce((s, v) => s + v.priority, 0);
     const newestTop = Math.max(...c.victims.filter((v) => v.priority === top).map((v) => v.createdAt));
-    return [top, sum, c.victims.length, -newestTop];
+    return [c.pdbViolations, top, sum, c.victims.length, -newestTop];
   };
   const lexLess = (a: number[], b: number[]): boolean => {
     for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! < b[i]!;
@@ -127,6 +157,7 @@ export class DefaultPreemption implements PostFilterPlugin {
   private findCandidates(state: CycleState, pod: PodInfo, rejected: ReadonlyMap<string, Status>): { candidates: Candidate[]; verdicts: Status[] } {
     const snapshot = this.handle.snapshot();
     const fwk = this.handle.framework();
+    const budgets = this.handle.disruptionBudgets?.() ?? [];
     const nodes = snapshot.nodes;
     const want = Math.min(nodes.length, Math.max(this.args.minCandidateNodesAbsolute, Math.floor((nodes.length * this.args.minCandidateNodesPercentage) / 100)));
     const candidates: Candidate[] = [];
@@ -141,8 +172,8 @@ export class DefaultPreemption implements PostFilterPlugin {
         verdicts.push(notHelpful);
         continue;
       }
-      const victims = selectVictimsOnNode(fwk, state, pod, node);
-      if (victims?.length) candidates.push({ node: node.name, victims });
+      const found = selectVictimsOnNode(fwk, state, pod, node, budgets);
+      if (found?.victims.length) candidates.push({ node: node.name, ...found });
       else verdicts.push(noVictims);
     }
     this.offset = (start + i) % Math.max(1, nodes.length);
