@@ -128,6 +128,19 @@ program.command('dns')
     untilSignal(dns.stop);
   });
 
+program.command('xds-server')
+  .description('run the Envoy xDS v3 ADS server (gRPC): listeners, routes, clusters and endpoints from Services and Endpoints')
+  .option('--listen <ip>', 'address to serve gRPC on', '127.0.0.1')
+  .option('--port <port>', 'gRPC port', (v) => Number(v), 18000)
+  .option('--zone <zone>', 'cluster domain in resource names', DEFAULT_ZONE)
+  .action(async (opts: { listen: string; port: number; zone: string }, cmd: Command) => {
+    // Loaded on demand: gRPC and the Envoy protos would slow every other cairn command.
+    const { startXdsServer } = await import('../control/xds-server/server.js');
+    const { client } = await clientFor(globals(cmd));
+    const xds = await startXdsServer({ client, host: opts.listen, port: opts.port, zone: opts.zone, log: (line) => process.stderr.write(`${line}\n`) });
+    untilSignal(async () => { await xds.stop(); client.close(); });
+  });
+
 program.command('agent')
   .description('run a node agent: this machine as a node, pods run with runc; with --sim, thousands of simulated (hollow) nodes in one process')
   .option('--sim', 'simulate the container runtime (hollow nodes)', false)

@@ -1,0 +1,51 @@
+/**
+ * The Envoy xDS v3 protos, loaded at runtime from the copies @grpc/grpc-js-xds ships in its deps/ folders
+ * (envoyproxy/data-plane-api, cncf/xds, googleapis, protoc-gen-validate), so no proto is hand-written here.
+ * Every resource type a response carries is loaded into the same root: protobufjs packs an `Any` written as
+ * `{ '@type': url, ...fields }` only when it can find that type.
+ */
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { loadPackageDefinition, type ServiceDefinition } from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
+
+export const LISTENER_TYPE = 'type.googleapis.com/envoy.config.listener.v3.Listener';
+export const ROUTE_TYPE = 'type.googleapis.com/envoy.config.route.v3.RouteConfiguration';
+export const CLUSTER_TYPE = 'type.googleapis.com/envoy.config.cluster.v3.Cluster';
+export const ENDPOINT_TYPE = 'type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment';
+export const HTTP_CONNECTION_MANAGER_TYPE = 'type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager';
+export const ROUTER_TYPE = 'type.googleapis.com/envoy.extensions.filters.http.router.v3.Router';
+
+/** The four resource types Cairn serves, in make-before-break push order (clusters before the routes naming them). */
+export const RESOURCE_TYPES = [CLUSTER_TYPE, ENDPOINT_TYPE, LISTENER_TYPE, ROUTE_TYPE] as const;
+export type ResourceType = (typeof RESOURCE_TYPES)[number];
+
+const PROTO_FILES = [
+  'envoy/service/discovery/v3/ads.proto',
+  'envoy/config/listener/v3/listener.proto',
+  'envoy/config/route/v3/route.proto',
+  'envoy/config/cluster/v3/cluster.proto',
+  'envoy/config/endpoint/v3/endpoint.proto',
+  'envoy/extensions/filters/network/http_connection_manager/v3/http_connection_manager.proto',
+  'envoy/extensions/filters/http/router/v3/router.proto',
+];
+
+/** The folders of @grpc/grpc-js-xds holding the protos and their imports. */
+export function xdsProtoDirs(): string[] {
+  const root = dirname(createRequire(import.meta.url).resolve('@grpc/grpc-js-xds/package.json'));
+  return ['envoy-api', 'xds', 'googleapis', 'protoc-gen-validate'].map((d) => join(root, 'deps', d));
+}
+
+let ads: ServiceDefinition | undefined;
+
+/** `envoy.service.discovery.v3.AggregatedDiscoveryService`, with snake_case fields, string enums and default values. */
+export function aggregatedDiscoveryService(): ServiceDefinition {
+  if (ads) return ads;
+  const definition = loadSync(PROTO_FILES, { keepCase: true, longs: String, enums: String, defaults: true, oneofs: true, includeDirs: xdsProtoDirs() });
+  // loadPackageDefinition returns nested namespaces typed as a loose record; the path below is fixed by the proto.
+  const grpcObject = loadPackageDefinition(definition) as unknown as {
+    envoy: { service: { discovery: { v3: { AggregatedDiscoveryService: { service: ServiceDefinition } } } } };
+  };
+  ads = grpcObject.envoy.service.discovery.v3.AggregatedDiscoveryService.service;
+  return ads;
+}
