@@ -284,4 +284,13 @@ describe('deployment controller with the ReplicaSet controller', () => {
       return all.length === 4 && all.every((p) => image(p) === 'busybox:3');
     });
   });
+
+  it('deleting a Deployment removes its ReplicaSets and their pods (garbage collection)', async () => {
+    const doomed = await deployments().get('re', 'default');
+    expect(await ownedReplicaSets(doomed)).not.toHaveLength(0);
+    expect(await livePods('re')).not.toHaveLength(0);
+    await deployments().delete('re', 'default');
+    await waitFor('its ReplicaSets and pods gone', async () =>
+      (await replicaSets().list({ namespace: 'default', labelSelector: 'app=re' })).items.length === 0 && (await livePods('re')).length === 0, 30_000);
+  });
 });
