@@ -6,7 +6,7 @@ import { checkThresholds, type GcThresholds } from '../images/image-gc.js';
 import type { GcResult, ImageService } from '../images/image-service.js';
 import { Labels } from '../pods/container-config.js';
 import type { ContainerRuntime } from '../runtime/runtime.js';
-import { periodic, type Periodic } from '../util/periodic.js';
+import { periodic, type Periodic } from '../../control/client/periodic.js';
 
 export const DEFAULT_IMAGE_GC_INTERVAL_MS = 5 * 60_000;
 /** The kubelet's imageGCHighThresholdPercent and imageGCLowThresholdPercent. */

@@ -5,7 +5,7 @@
  */
 import type { Node } from '../../api/types/core.js';
 import type { ResourceClient } from '../../control/client/resource-client.js';
-import { periodic, type Periodic } from '../util/periodic.js';
+import { periodic, type Periodic } from '../../control/client/periodic.js';
 import { withRetry } from '../util/retry.js';
 import { HEALTHY, mergeNodeConditions, nodeConditions, type NodeHealth } from './node-object.js';
 import { DEFAULT_PRESSURE_THRESHOLDS, nodeHealth, sameHealth, type MachineReadings, type PressureThresholds } from './node-pressure.js';

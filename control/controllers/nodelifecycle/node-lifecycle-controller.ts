@@ -4,7 +4,7 @@ import type { Condition, Node, Pod } from '../../../api/types/core.js';
 import type { ApiClient } from '../../client/client.js';
 import { EventRecorder } from '../../client/event-recorder.js';
 import { Informer } from '../../client/informer.js';
-import { periodic, type Periodic } from '../../../agent/util/periodic.js';
+import { periodic, type Periodic } from '../../client/periodic.js';
 import { isEvictable } from './eviction-time.js';
 import {
   gracePeriodMs, lifecycleTaint, observeHeartbeat, readyStatus, unknownConditions, wantedTaintKey, withLifecycleTaint,
