@@ -28,13 +28,17 @@ export function parseBool(text: string): boolean {
 
 /**
  * `cairn controllers`: the controllers, run by whichever replica holds the controllers Lease (or always,
- * without leader election). On losing the lease the controllers stop and the replica competes again.
+ * without leader election). A replica that loses the lease without being told to stop exits at once, as
+ * kube-controller-manager does: its reconciles in flight would otherwise go on writing next to the new
+ * leader's (double pod creation from fresh expectations). Its supervisor restarts it as a standby.
  */
-export async function controllersCommand(client: ApiClient, options: ControllerOptions, args: LeaderElectArgs, log: Log): Promise<{ stop(): Promise<void> }> {
+export async function controllersCommand(client: ApiClient, options: ControllerOptions, args: LeaderElectArgs, log: Log,
+  onLeadershipLost: () => void = () => process.exit(1)): Promise<{ stop(): Promise<void> }> {
   if (!args.leaderElect) return startControllers(client, log, options);
   const leaseSeconds = parseDuration(args.leaderElectLeaseDuration);
   const identity = `${hostname()}_${randomUUID()}`;
   let running: Promise<{ stop(): Promise<void> } | undefined> | undefined;
+  let stopping = false;
   const elector = new LeaderElector({
     leases: client.resource<Lease>('leases'), ...CONTROLLERS_LEASE, identity, log,
     leaseDurationSeconds: leaseSeconds,
@@ -47,6 +51,11 @@ export async function controllersCommand(client: ApiClient, options: ControllerO
       });
     },
     onStoppedLeading: async () => {
+      if (!stopping) {
+        log('leader election lost; exiting so that no work of this replica overlaps the new leader\'s');
+        onLeadershipLost();
+        return;
+      }
       const controllers = await running;
       running = undefined;
       await controllers?.stop();
@@ -54,5 +63,5 @@ export async function controllersCommand(client: ApiClient, options: ControllerO
     onNewLeader: (leader) => log('leader election: leader is', { leader, self: leader === identity }),
   });
   elector.start();
-  return { stop: () => elector.stop() };
+  return { stop: () => { stopping = true; return elector.stop(); } };
 }

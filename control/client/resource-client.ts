@@ -84,7 +84,7 @@ export class ResourceClient<T extends ApiObject = ApiObject> {
     return this.transport.json('PATCH', this.path(namespace, name, subresource), patch, { 'Content-Type': contentType });
   }
 
-  delete(name: string, namespace?: string, options: { gracePeriodSeconds?: number; propagationPolicy?: string } = {}): Promise<T> {
+  delete(name: string, namespace?: string, options: { gracePeriodSeconds?: number; propagationPolicy?: string; preconditions?: { uid?: string; resourceVersion?: string } } = {}): Promise<T> {
     const body = Object.keys(options).length ? { kind: 'DeleteOptions', apiVersion: 'v1', ...options } : undefined;
     return this.transport.json('DELETE', this.path(namespace, name), body);
   }

@@ -41,6 +41,8 @@ export function splitByBudgetViolation(pods: PodInfo[], budgets: readonly PodDis
     budgets.forEach((b, i) => {
       // A budget without a selector selects nothing (policy/v1); one with `{}` selects its whole namespace.
       if (b.metadata.namespace !== ns || !selectors[i]?.matches(p.pod.metadata.labels)) return;
+      // Already evicted and counted by the budget (the disruption controller has not seen it go yet).
+      if (b.status?.disruptedPods?.[p.pod.metadata.name!] !== undefined) return;
       if (allowed[i]! <= 0) breaks = true;
       else allowed[i]!--;
     });

@@ -9,6 +9,7 @@ import { Informer, objectKey } from '../../client/informer.js';
 import { ControllerLoop, type Reconciler } from '../controller.js';
 import { controllerRef } from './replica-sets.js';
 import { DeploymentSync } from './sync.js';
+import { checkCanAdopt } from '../can-adopt.js';
 
 const UID_INDEX = 'uid';
 /** Objects by the uid their controllerRef names. */
@@ -109,6 +110,7 @@ export class DeploymentController implements Reconciler {
     const selector = labelSelectorFromObject(d.spec.selector);
     const client = this.client.resource<ReplicaSet>('replicasets');
     const claimed: ReplicaSet[] = [];
+    let adoptionChecked = false;
     for (const rs of this.replicaSets.byIndex('namespace', d.metadata.namespace ?? '')) {
       const ref = controllerOf(rs);
       const matches = selector.matches(rs.metadata.labels ?? {});
@@ -119,6 +121,8 @@ export class DeploymentController implements Reconciler {
         const owners = rs.metadata.ownerReferences!.filter((r) => r.uid !== d.metadata.uid);
         await client.update({ ...rs, metadata: { ...rs.metadata, ownerReferences: owners } }).catch(ignoreNotFound);
       } else if (!ref && matches && !d.metadata.deletionTimestamp && !rs.metadata.deletionTimestamp) {
+        if (!adoptionChecked) await checkCanAdopt(this.client.resource<Deployment>('deployments'), d);
+        adoptionChecked = true;
         const owners = [...(rs.metadata.ownerReferences ?? []), controllerRef(d)];
         const adopted = await client.update({ ...rs, metadata: { ...rs.metadata, ownerReferences: owners } }).catch(ignoreNotFound);
         if (adopted) claimed.push(adopted);

@@ -59,9 +59,10 @@ export class TaintEvictionController implements Reconciler {
     if (decision.kind === 'never') return undefined;
     if (decision.at > now) return decision.at - now;
     try {
-      await this.client.resource<Pod>('pods').delete(pod.metadata.name!, pod.metadata.namespace);
+      // Pinned to the uid: a pod re-created under the same name since the cache saw it is not the one to evict.
+      await this.client.resource<Pod>('pods').delete(pod.metadata.name!, pod.metadata.namespace, { preconditions: { uid: pod.metadata.uid } });
     } catch (err) {
-      if (err instanceof ApiError && err.code === 404) return undefined;
+      if (err instanceof ApiError && (err.code === 404 || err.code === 409)) return undefined;
       throw err;
     }
     this.recorder.record({ ...pod, apiVersion: 'v1', kind: 'Pod' }, 'Normal', REASON_TAINT_EVICTION, `Marking for deletion Pod ${key}`);

@@ -15,6 +15,7 @@ import { isPodActive } from './pod-state.js';
 import { podsToDelete } from './pod-ranking.js';
 import { computeStatus, REASON_FAILED_CREATE, REASON_FAILED_DELETE, type ManageFailure } from './replica-status.js';
 import { slowStartBatch, SLOW_START_INITIAL_BATCH } from './slow-start.js';
+import { checkCanAdopt } from '../can-adopt.js';
 
 export const REASON_SUCCESSFUL_CREATE = 'SuccessfulCreate';
 export const REASON_SUCCESSFUL_DELETE = 'SuccessfulDelete';
@@ -155,7 +156,7 @@ export class ReplicaSetController implements Reconciler {
   /** Adopts matching orphans and releases controlled pods that stopped matching; returns the pods `rs` controls. */
   private async claimPods(rs: TypedReplicaSet, selector: Selector, pods: Pod[]): Promise<Pod[]> {
     const plan = planClaims(rs, selector, pods);
-    if (plan.adopt.length) await this.checkCanAdopt(rs);
+    if (plan.adopt.length) await checkCanAdopt(this.rsClient, rs);
     const ns = rs.metadata.namespace;
     const patch = (pod: Pod, body: object): Promise<Pod> => this.podClient.patch(pod.metadata.name!, body, 'application/strategic-merge-patch+json', ns);
     const results = await Promise.allSettled([
@@ -165,13 +166,6 @@ export class ReplicaSetController implements Reconciler {
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected' && !isNotFound(r.reason));
     if (failed) throw failed.reason;
     return plan.owned;
-  }
-
-  /** The cache may hold a deleted-and-recreated ReplicaSet: adopt only for the one that exists now and is not going away. */
-  private async checkCanAdopt(rs: ReplicaSet): Promise<void> {
-    const fresh = await this.rsClient.get(rs.metadata.name!, rs.metadata.namespace);
-    if (fresh.metadata.uid !== rs.metadata.uid) throw new Error(`original ReplicaSet ${objectKey(rs)} is gone: got uid ${fresh.metadata.uid}, wanted ${rs.metadata.uid}`);
-    if (fresh.metadata.deletionTimestamp) throw new Error(`ReplicaSet ${objectKey(rs)} is being deleted: not adopting pods`);
   }
 
   /** Creates or deletes pods towards `spec.replicas`; returns what failed, if anything. */

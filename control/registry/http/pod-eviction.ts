@@ -42,6 +42,8 @@ export async function evictPod(deps: EvictionDeps, namespace: string, name: stri
   }
   const deleteOptions: DeleteOptions = { ...(isObject(eviction.deleteOptions) ? eviction.deleteOptions : {}) };
   const pod = parseEntry(await deps.pods.get(namespace, name)) as Pod;
+  // The pod the budget was charged for, not one re-created under its name in between.
+  deleteOptions.preconditions = { ...deleteOptions.preconditions, uid: deleteOptions.preconditions?.uid ?? pod.metadata.uid };
   const remove = async (): Promise<void> => { await deps.pods.delete(namespace, name, deleteOptions, dryRun); };
   if (ignoresBudget(pod)) return remove();
 
