@@ -103,6 +103,20 @@ describe('node lifecycle', () => {
     expect(back.spec?.taints ?? []).toEqual([]);
   }, 30_000);
 
+  it('evicts a pod after its tolerationSeconds for a NoExecute taint an admin added without timeAdded', async () => {
+    const manual = fleetConfig('manual', 1, 'm');
+    await startFleet(manual);
+    const target = `hollow-${manual.namePrefix}-00001`;
+    await boundPod('tolerates-2s', target, { tolerations: [{ key: 'maintenance', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 2 }] });
+    await boundPod('tolerates-forever', target, { tolerations: [{ key: 'maintenance', operator: 'Exists', effect: 'NoExecute' }] });
+    const n = await nodes().get(target);
+    await nodes().update({ ...n, spec: { ...n.spec, taints: [...(n.spec?.taints ?? []), { key: 'maintenance', effect: 'NoExecute' }] } });
+    const started = Date.now();
+    await waitFor('the 2 s pod evicted', async () => (await pods().get('tolerates-2s', NS).catch(() => undefined))?.metadata.deletionTimestamp ?? false, 10_000);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1500);
+    expect((await pods().get('tolerates-forever', NS)).metadata.deletionTimestamp).toBeUndefined();
+  }, 30_000);
+
   it('taints several dead nodes one at a time, at the eviction rate', async () => {
     await startFleet(fleetConfig('b-live', 6, 'b'));
     const fleet = await startFleet(fleetConfig('b-dead', 3, 'b'));

@@ -1,5 +1,5 @@
 import { ApiError } from '../../../api/errors.js';
-import type { Node, Pod } from '../../../api/types/core.js';
+import type { Node, Pod, Taint } from '../../../api/types/core.js';
 import type { ApiClient } from '../../client/client.js';
 import type { EventRecorder } from '../../client/event-recorder.js';
 import { Informer, objectKey } from '../../client/informer.js';
@@ -20,6 +20,11 @@ const noExecuteTaints = (node: Node | undefined): string =>
  */
 export class TaintEvictionController implements Reconciler {
   private readonly loop: ControllerLoop<Pod>;
+  /**
+   * When this controller first saw each NoExecute taint that carries no timeAdded (added through the API rather
+   * than by the node lifecycle controller), per node: without it, every look would start the clock again.
+   */
+  private readonly firstSeen = new Map<string, Map<string, number>>();
 
   constructor(
     private readonly client: ApiClient,
@@ -31,11 +36,14 @@ export class TaintEvictionController implements Reconciler {
   ) {
     this.loop = new ControllerLoop(pods, this, { name: 'taint-eviction-controller', log, workers: 4 });
     nodes.on('add', (node) => {
+      this.noteTaints(node);
       if (noExecuteTaints(node) !== '[]') this.enqueuePodsOf(node);
     });
     nodes.on('update', (old, node) => {
+      this.noteTaints(node);
       if (noExecuteTaints(old) !== noExecuteTaints(node)) this.enqueuePodsOf(node);
     });
+    nodes.on('delete', (node) => this.firstSeen.delete(node.metadata.name!));
   }
 
   start(): Promise<void> {
@@ -44,6 +52,27 @@ export class TaintEvictionController implements Reconciler {
 
   stop(): Promise<void> {
     return this.loop.stop();
+  }
+
+  private noteTaints(node: Node): void {
+    const before = this.firstSeen.get(node.metadata.name!);
+    const after = new Map<string, number>();
+    for (const t of node.spec?.taints ?? []) {
+      if (t.effect !== 'NoExecute' || t.timeAdded) continue;
+      const id = `${t.key}=${t.value ?? ''}`;
+      after.set(id, before?.get(id) ?? this.now());
+    }
+    if (after.size) this.firstSeen.set(node.metadata.name!, after);
+    else this.firstSeen.delete(node.metadata.name!);
+  }
+
+  /** The node's taints, those without timeAdded dated from when this controller first saw them. */
+  private datedTaints(node: Node | undefined): Taint[] | undefined {
+    const seen = this.firstSeen.get(node?.metadata.name ?? '');
+    return node?.spec?.taints?.map((t) => {
+      const first = t.effect === 'NoExecute' && !t.timeAdded ? seen?.get(`${t.key}=${t.value ?? ''}`) : undefined;
+      return first === undefined ? t : { ...t, timeAdded: new Date(first).toISOString() };
+    });
   }
 
   private enqueuePodsOf(node: Node): void {
@@ -55,7 +84,7 @@ export class TaintEvictionController implements Reconciler {
     if (!pod?.spec.nodeName || !isEvictable(pod)) return undefined;
     const node = this.nodes.get(pod.spec.nodeName);
     const now = this.now();
-    const decision = evictionDecision(pod.spec.tolerations, node?.spec?.taints, now);
+    const decision = evictionDecision(pod.spec.tolerations, this.datedTaints(node), now);
     if (decision.kind === 'never') return undefined;
     if (decision.at > now) return decision.at - now;
     try {
