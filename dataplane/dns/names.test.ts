@@ -1,6 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
 import { cidrContains, ipFromDashed, ipFromReverse, parseZoneName, reverseName } from './names.js';
-import { resolvConf } from './resolv-conf.js';
 
 const zone = ['cluster', 'local'];
 const parse = (name: string): ReturnType<typeof parseZoneName> => parseZoneName(name.split('.'), zone);
@@ -45,13 +44,5 @@ describe('addresses in names', () => {
     expect(svc('10.112.0.0')).toBe(false);
     expect(cidrContains('0.0.0.0/0')('1.2.3.4')).toBe(true);
     expect(() => cidrContains('10.0.0.0/33')).toThrow(/invalid/);
-  });
-});
-
-describe('resolvConf', () => {
-  it('gives a pod the namespace-first search path and ndots', () => {
-    expect(resolvConf('prod', { nameserver: '10.96.0.10' })).toBe(
-      'nameserver 10.96.0.10\nsearch prod.svc.cluster.local svc.cluster.local cluster.local\noptions ndots:5\n');
-    expect(resolvConf('a', { nameserver: '10.96.0.10', zone: 'corp.', ndots: 2 })).toContain('search a.svc.corp svc.corp corp\noptions ndots:2');
   });
 });

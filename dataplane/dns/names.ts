@@ -2,6 +2,7 @@
  * What a name under the cluster zone refers to, following the Kubernetes DNS specification
  * (https://github.com/kubernetes/dns/blob/master/docs/specification.md) as CoreDNS's kubernetes plugin serves it.
  */
+import { cidrContains as containsAddress, parseIpv4, parseIpv4Cidr } from '../../api/ipv4.js';
 
 export type ZoneName =
   /** The zone apex: carries the SOA. */
@@ -75,19 +76,10 @@ function isOctet(s: string): boolean {
 
 /** An IPv4 CIDR as a predicate; throws on a malformed one (it comes from configuration). */
 export function cidrContains(cidr: string): (ip: string) => boolean {
-  const [base, bits] = cidr.split('/');
-  const prefix = Number(bits);
-  const net = ipToInt(base ?? '');
-  if (net === undefined || !Number.isInteger(prefix) || prefix < 0 || prefix > 32) throw new Error(`invalid IPv4 CIDR ${cidr}`);
-  const mask = prefix === 0 ? 0 : (~0 << (32 - prefix)) >>> 0;
+  const range = parseIpv4Cidr(cidr);
+  if (!range) throw new Error(`invalid IPv4 CIDR ${cidr}`);
   return (ip) => {
-    const v = ipToInt(ip);
-    return v !== undefined && ((v & mask) >>> 0) === ((net & mask) >>> 0);
+    const address = parseIpv4(ip);
+    return address !== undefined && containsAddress(range, address);
   };
-}
-
-function ipToInt(ip: string): number | undefined {
-  const parts = ip.split('.');
-  if (parts.length !== 4 || !parts.every(isOctet)) return undefined;
-  return parts.reduce((acc, p) => acc * 256 + Number(p), 0);
 }

@@ -10,9 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { decode, encode } from 'dns-packet';
-import type { Endpoints, Service } from '../../api/types/core.js';
+import type { Endpoints, Pod, Service } from '../../api/types/core.js';
 import { startClusterDns, type ClusterDns } from '../../dataplane/dns/cluster-dns.js';
-import { resolvConf } from '../../dataplane/dns/resolv-conf.js';
+import { parseResolvConf, podResolvConf, renderResolvConf } from '../../agent/pods/pod-dns.js';
 import { startTestCluster, TEST_PREFIX, type TestCluster } from '../harness/cluster.js';
 import { waitFor } from '../harness/wait.js';
 
@@ -144,7 +144,8 @@ describe('cluster DNS', () => {
 
   it('resolves a short name through the search path of the resolv.conf a pod gets', async () => {
     const conf = join(dir, 'resolv.conf');
-    await writeFile(conf, resolvConf(NS, { nameserver: '127.0.0.1', zone: ZONE }));
+    const pod: Pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'client', namespace: NS }, spec: { containers: [] } };
+    await writeFile(conf, renderResolvConf(podResolvConf(pod, { nameserver: '127.0.0.1', domain: ZONE }, parseResolvConf(''))));
     // A private mount namespace, so only this dig sees the pod's resolv.conf.
     const script = `mount --bind ${conf} /etc/resolv.conf && dig @127.0.0.1 -p ${dns.port} +tries=1 +time=2 +search +short web A && dig @127.0.0.1 -p ${dns.port} +tries=1 +time=2 +search +short web.${NS} A`;
     const { stdout } = await run('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', script]);
