@@ -17,7 +17,7 @@ import { RuncRuntime } from '../../agent/runtime/runc/runc-runtime.js';
 import { startLabRegistry, type LabRegistry } from '../lab/image-registry.js';
 import { pushTestImages, type TestImageRefs } from '../lab/test-images.js';
 import { startTestCluster, TEST_PREFIX, type TestCluster } from './cluster.js';
-import { waitFor } from './wait.js';
+import { createBoundPod, podWhere } from './bound-pods.js';
 
 const run = promisify(execFile);
 
@@ -83,23 +83,8 @@ export async function startAgentLab(label: string, overrides: Partial<NodeAgentO
     const pods = () => c.client.resource<Pod>('pods');
     return {
       cluster, images, refs, agent, nodeName, dataDir, stop,
-      async runPod(spec, labels) {
-        const name = `p${seq++}`;
-        await pods().create({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default', labels }, spec: { terminationGracePeriodSeconds: 2, ...spec } });
-        await pods().createSubresource(name, 'default', 'binding', { apiVersion: 'v1', kind: 'Binding', metadata: { name }, target: { kind: 'Node', name: nodeName } });
-        return pods().get(name, 'default');
-      },
-      async podWhere(name, what, check, timeoutMs = 30_000) {
-        let last: Pod | undefined;
-        try {
-          return await waitFor(`${name}: ${what}`, async () => {
-            last = await pods().get(name, 'default');
-            return check(last) && last;
-          }, timeoutMs);
-        } catch (err) {
-          throw new Error(`${(err as Error).message}; last status: ${JSON.stringify(last?.status)}`);
-        }
-      },
+      runPod: (spec, labels) => createBoundPod(pods(), nodeName, { name: `p${seq++}`, namespace: 'default', labels, spec: { terminationGracePeriodSeconds: 2, ...spec } }),
+      podWhere: (name, what, check, timeoutMs) => podWhere(pods(), name, 'default', what, check, timeoutMs),
     };
   } catch (err) {
     await stop();

@@ -26,6 +26,7 @@ import { startNetworkLab, type LabHost, type NetworkLab } from '../lab/network-l
 import { pushTestImages, type TestImageRefs } from '../lab/test-images.js';
 import { removeAgentNodeState } from './agent-lab.js';
 import { startTestCluster, TEST_PREFIX, type TestCluster } from './cluster.js';
+import { createBoundPod, podWhere } from './bound-pods.js';
 import { waitFor } from './wait.js';
 
 export const CLUSTER_CIDR = '10.244.0.0/16';
@@ -145,18 +146,11 @@ export async function startNetworkCluster(label: string, nodeCount: number, opts
       cluster, lab, images, refs, nodes, stop,
       async runPod(node, name, spec, opts = {}) {
         const ns = opts.namespace ?? 'default';
-        await pods().create({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: ns, labels: opts.labels }, spec: { terminationGracePeriodSeconds: 1, ...spec } });
-        await pods().createSubresource(name, ns, 'binding', { apiVersion: 'v1', kind: 'Binding', metadata: { name }, target: { kind: 'Node', name: node.name } });
-        let last: Pod | undefined;
-        try {
-          return await waitFor(`pod ${name} running with an IP`, async () => {
-            last = await pods().get(name, ns);
-            const ready = last.status?.conditions?.some((cond) => cond.type === 'Ready' && cond.status === 'True');
-            return last.status?.phase === 'Running' && last.status.podIP && (opts.ready === false || ready) ? last : undefined;
-          }, 60_000);
-        } catch (err) {
-          throw new Error(`${(err as Error).message}; last status: ${JSON.stringify(last?.status)}`);
-        }
+        await createBoundPod(pods(), node.name, { name, namespace: ns, labels: opts.labels, spec: { terminationGracePeriodSeconds: 1, ...spec } });
+        return podWhere(pods(), name, ns, 'running with an IP', (pod) => {
+          const ready = pod.status?.conditions?.some((cond) => cond.type === 'Ready' && cond.status === 'True');
+          return pod.status?.phase === 'Running' && !!pod.status.podIP && (opts.ready === false || !!ready);
+        }, 60_000);
       },
       netnsOf: (pod) => `${pod.spec.nodeName}-${pod.metadata.uid}`,
       async exec(pod, args, timeoutMs = 10_000) {

@@ -15,6 +15,7 @@ import { NodeAgent, type NodeAgentOptions } from '../../agent/node/node-agent.js
 import { RuncRuntime } from '../../agent/runtime/runc/runc-runtime.js';
 import { removeAgentNodeState } from '../harness/agent-lab.js';
 import { startTestCluster, TEST_PREFIX, type TestCluster } from '../harness/cluster.js';
+import { createBoundPod, podWhere as podWhereIn } from '../harness/bound-pods.js';
 import { waitFor, within } from '../harness/wait.js';
 import { startLabRegistry, type LabRegistry } from '../lab/image-registry.js';
 import { startRegistryProxy, type RegistryProxy } from '../lab/registry-proxy.js';
@@ -42,22 +43,11 @@ const via = (ref: string): string => ref.replace(registry.host, proxy.host);
 const pods = () => cluster.client.resource<Pod>('pods');
 
 async function runPod(spec: Partial<PodSpec> & { containers: Container[] }): Promise<Pod> {
-  const name = `p${seq++}`;
-  await pods().create({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default' }, spec: { terminationGracePeriodSeconds: 5, ...spec } });
-  await pods().createSubresource(name, 'default', 'binding', { apiVersion: 'v1', kind: 'Binding', metadata: { name }, target: { kind: 'Node', name: nodeName } });
-  return pods().get(name, 'default');
+  return createBoundPod(pods(), nodeName, { name: `p${seq++}`, namespace: 'default', spec: { terminationGracePeriodSeconds: 5, ...spec } });
 }
 
-async function podWhere(name: string, what: string, check: (pod: Pod) => boolean, timeoutMs = 30_000): Promise<Pod> {
-  let last: Pod | undefined;
-  try {
-    return await waitFor(`${name}: ${what}`, async () => {
-      last = await pods().get(name, 'default');
-      return check(last) && last;
-    }, timeoutMs);
-  } catch (err) {
-    throw new Error(`${(err as Error).message}; last status: ${JSON.stringify(last?.status)}`);
-  }
+function podWhere(name: string, what: string, check: (pod: Pod) => boolean, timeoutMs?: number): Promise<Pod> {
+  return podWhereIn(pods(), name, 'default', what, check, timeoutMs);
 }
 
 const container = (pod: Pod, name = 'main'): ContainerStatus | undefined => pod.status?.containerStatuses?.find((c) => c.name === name);
