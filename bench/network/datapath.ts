@@ -4,14 +4,13 @@
  * tables removed (agents stopped), as the no-Cairn-rules baseline on the same hosts, veths and routes.
  * Run: npm run bench:datapath  (BENCH_IPERF_SECONDS, BENCH_RR_ROUND_TRIPS, BENCH_RR_CONNECTS to resize).
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import type { Endpoints, Service } from '../../api/types/core.js';
 import { startNetworkCluster } from '../../test/harness/network-cluster.js';
 import { waitFor } from '../../test/harness/wait.js';
+import { inNetns } from '../../test/lab/netns.js';
 
-const run = promisify(execFile);
 const IPERF_SECONDS = Number(process.env.BENCH_IPERF_SECONDS ?? 5);
 const ROUND_TRIPS = Number(process.env.BENCH_RR_ROUND_TRIPS ?? 3000);
 const CONNECTS = Number(process.env.BENCH_RR_CONNECTS ?? 500);
@@ -22,18 +21,15 @@ const RR_PORT = 7000;
 interface Latency { p50: number; p99: number; n: number }
 interface Measurement { path: string; gbps: number; rr: Latency; connect: Latency }
 
-async function inNetns(netns: string, args: string[]): Promise<string> {
-  return (await run('ip', ['netns', 'exec', netns, ...args], { maxBuffer: 16 * 1024 * 1024 })).stdout;
-}
 
 function serve(netns: string, args: string[]): ChildProcess {
   return spawn('ip', ['netns', 'exec', netns, ...args], { stdio: 'ignore' });
 }
 
 async function measure(path: string, clientNetns: string, target: string): Promise<Measurement> {
-  const iperf = JSON.parse(await inNetns(clientNetns, ['iperf3', '-c', target, '-p', String(IPERF_PORT), '-t', String(IPERF_SECONDS), '-J'])) as
+  const iperf = JSON.parse(await inNetns(clientNetns, 'iperf3', ['-c', target, '-p', String(IPERF_PORT), '-t', String(IPERF_SECONDS), '-J'])) as
     { end: { sum_received: { bits_per_second: number } } };
-  const latency = JSON.parse(await inNetns(clientNetns, [process.execPath, TCP_RR, 'client', target, String(RR_PORT), String(ROUND_TRIPS), String(CONNECTS)])) as
+  const latency = JSON.parse(await inNetns(clientNetns, process.execPath, [TCP_RR, 'client', target, String(RR_PORT), String(ROUND_TRIPS), String(CONNECTS)])) as
     { rr: Latency; connect: Latency };
   return { path, gbps: iperf.end.sum_received.bits_per_second / 1e9, ...latency };
 }
@@ -57,7 +53,7 @@ async function main(): Promise<void> {
     });
     const vip = svc.spec.clusterIP!;
     await waitFor('the server endpoint', async () => (await net.cluster.client.resource<Endpoints>('endpoints').get('server', 'default').catch(() => undefined))?.subsets?.length, 30_000);
-    await waitFor('the VIP answering', () => inNetns(clientNetns, [process.execPath, TCP_RR, 'client', vip, String(RR_PORT), '1', '0']).then(() => true, () => false), 30_000);
+    await waitFor('the VIP answering', () => inNetns(clientNetns, process.execPath, [TCP_RR, 'client', vip, String(RR_PORT), '1', '0']).then(() => true, () => false), 30_000);
     console.log(`pods: client ${client.status!.podIP} on ${n1!.name}, server ${server.status!.podIP} on ${n2!.name}; VIP ${vip}`);
 
     const results: Measurement[] = [];
@@ -66,7 +62,7 @@ async function main(): Promise<void> {
     for (const node of net.nodes) {
       await node.agent.stop();
       for (const table of [['ip', 'cairn-proxy'], ['inet', 'cairn-policy']]) {
-        await inNetns(node.host.netns, ['nft', 'delete', 'table', ...table]).catch(() => undefined);
+        await inNetns(node.host.netns, 'nft', ['delete', 'table', ...table]).catch(() => undefined);
       }
     }
     results.push(await measure('pod → pod, no Cairn nftables rules (baseline)', clientNetns, server.status!.podIP!));
