@@ -66,7 +66,7 @@ describe('pod logs', () => {
   it('-f receives a line printed later and ends when the container exits', async () => {
     const pod = await lab.runPod({
       restartPolicy: 'Never',
-      containers: [{ name: 'main', image: busybox(), command: ['sh', '-c', 'echo first; sleep 3; echo later; sleep 1'] }],
+      containers: [{ name: 'main', image: busybox(), command: ['sh', '-c', 'echo first; sleep 8; echo later; sleep 1'] }],
     });
     const name = pod.metadata.name!;
     await lab.podWhere(name, 'Running', running);
