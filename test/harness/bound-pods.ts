@@ -1,13 +1,14 @@
-/** Pods bound straight to a node (no scheduler), and waiting on a pod with its last status in the failure. */
+/**
+ * Pods pinned to a node at creation (spec.nodeName, so a running scheduler never races to bind them), and
+ * waiting on a pod with its last status in the failure.
+ */
 import type { Pod, PodSpec } from '../../api/types/core.js';
 import type { ResourceClient } from '../../control/client/resource-client.js';
 import { waitFor } from './wait.js';
 
 export async function createBoundPod(pods: ResourceClient<Pod>, node: string, pod: { name: string; namespace: string; labels?: Record<string, string>; spec: PodSpec }): Promise<Pod> {
   const { name, namespace, labels, spec } = pod;
-  await pods.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace, labels }, spec });
-  await pods.createSubresource(name, namespace, 'binding', { apiVersion: 'v1', kind: 'Binding', metadata: { name }, target: { kind: 'Node', name: node } });
-  return pods.get(name, namespace);
+  return pods.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace, labels }, spec: { ...spec, nodeName: node } });
 }
 
 /** Polls the pod until `check` holds; the error names `what` and the last status seen. */
