@@ -18,3 +18,26 @@ export function serviceDomains(name: string, namespace: string, port: number, zo
   const hosts = [name, `${name}.${namespace}`, `${name}.${namespace}.svc`, serviceHost(name, namespace, zone)];
   return hosts.flatMap((h) => [h, `${h}:${port}`]);
 }
+
+/**
+ * A backend subset (pods carrying `labels`) of a Service port gets its own Cluster and ClusterLoadAssignment named
+ * `<service port name>|<k1>=<v1>,<k2>=<v2>` with the labels sorted by key: label keys and values cannot contain `|`,
+ * `=` or `,`, so the name is unambiguous, and the same selector always yields the same name.
+ */
+export function subsetClusterName(portResource: string, labels: Record<string, string>): string {
+  const key = Object.keys(labels).sort().map((k) => `${k}=${labels[k]}`).join(',');
+  return `${portResource}|${key}`;
+}
+
+/**
+ * The destination side of a Service port (where MeshAuthorization is enforced) is a separate Listener named
+ * `inbound|<service port name>`, so clients subscribing to the service port name never receive it.
+ */
+export function inboundListenerName(portResource: string): string {
+  return `inbound|${portResource}`;
+}
+
+/** The SPIFFE identity of a workload's service account, as mTLS peers present it (issue 8 issues the certificates). */
+export function spiffeId(namespace: string, serviceAccount: string, zone: string): string {
+  return `spiffe://${zone}/ns/${namespace}/sa/${serviceAccount}`;
+}

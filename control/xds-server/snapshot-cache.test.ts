@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Endpoints, Service } from '../../api/types/core.js';
+import { MeshStore } from './mesh-store.js';
 import { buildResources } from './resources.js';
 import { RESOURCE_TYPES, CLUSTER_TYPE, ENDPOINT_TYPE, LISTENER_TYPE } from './protos.js';
 import { SnapshotCache, type Snapshot } from './snapshot-cache.js';
@@ -17,7 +18,10 @@ describe('SnapshotCache', () => {
     cache.setService(svc('a', 81));
     cache.setEndpoints(eps('b', ['10.0.0.2']));
     cache.deleteService(svc('b'));
-    const expected = buildResources([svc('a', 81)], new Map([['ns/a', eps('a', ['10.0.0.1'])], ['ns/b', eps('b', ['10.0.0.2'])]]), 'cluster.local');
+    const store = new MeshStore();
+    for (const e of [eps('a', ['10.0.0.1']), eps('b', ['10.0.0.2'])]) store.apply('Endpoints', e, true);
+    store.apply('Service', svc('a', 81), true);
+    const expected = buildResources(store, 'cluster.local');
     const pure = Object.fromEntries(RESOURCE_TYPES.map((t) => [t, [...expected[t].entries()].sort().map(([n, body]) => ({ n, body }))]));
     expect(bodies(cache.snapshot)).toEqual(pure);
   });
