@@ -13,7 +13,7 @@ const filterNames = (set: ReturnType<typeof buildServiceResources>): string[] =>
 describe('TrafficRoute → RouteConfiguration', () => {
   it('keeps the rules in order, each with its match, then a catch-all to the Service itself', () => {
     const route = trafficRoute('r', 'web', [
-      { match: { path: { prefix: '/shop.Cart/' }, headers: [{ name: 'x-user', exact: 'tester' }, { name: 'x-debug', present: true }] }, backends: [{ service: 'web', subset: { labels: { version: 'v2' } } }] },
+      { match: { path: { prefix: '/shop.Cart/' }, headers: [{ name: 'X-User', exact: 'tester' }, { name: 'x-debug', present: true }] }, backends: [{ service: 'web', subset: { labels: { version: 'v2' } } }] },
       { match: { path: { exact: '/shop.Cart/Get' }, methods: ['GET'] }, backends: [{ service: 'web' }] },
       { match: { path: { regex: '/shop\\..*/List' }, headers: [{ name: 'x-tier', regex: 'gold|silver' }], methods: ['GET', 'HEAD'] }, backends: [{ service: 'web' }] },
       { backends: [{ service: 'web', subset: { labels: { version: 'v1' } }, weight: 80 }, { service: 'web', subset: { labels: { version: 'v2' } }, weight: 20 }] },

@@ -66,9 +66,10 @@ function stringMatch(m: { exact?: string; prefix?: string; regex?: string }): ob
   return { safe_regex: { regex: m.regex ?? '' } };
 }
 
+/** Header names are case-insensitive; Envoy and gRPC both hold them lower-cased. */
 function headerMatcher(h: HeaderMatch): object {
-  if (h.present) return { name: h.name, present_match: true };
-  return { name: h.name, string_match: stringMatch(h) };
+  const name = h.name.toLowerCase();
+  return h.present ? { name, present_match: true } : { name, string_match: stringMatch(h) };
 }
 
 function routeMatch(match: RouteMatch | undefined): Route['match'] {
@@ -86,7 +87,7 @@ function hashPolicies(target: RouteTarget, services: string[]): RouteAction['has
   const keys = new Map<string, object>();
   for (const service of services) {
     const hashOn = target.inputs.destinationPolicy(target.namespace, service)?.spec.loadBalancer?.hashOn;
-    if (hashOn?.header) keys.set(`h:${hashOn.header}`, { header: { header_name: hashOn.header } });
+    if (hashOn?.header) keys.set(`h:${hashOn.header.toLowerCase()}`, { header: { header_name: hashOn.header.toLowerCase() } });
     else if (hashOn?.sourceIP) keys.set('ip', { connection_properties: { source_ip: true } });
   }
   return [...keys.values()];

@@ -1,7 +1,8 @@
 /**
  * Traffic policy through the xDS server to the real gRPC xDS client (@grpc/grpc-js-xds), against a real registry:
  * a TrafficRoute splits calls between pod subsets (by the pods' `version` label) and its weights move traffic; a
- * path + header rule sends matching calls to another Service; a fault rule aborts calls; an endpoint leaving the ready set gets no more calls.
+ * path + header rule sends matching calls to another Service (whose LeastRequest DestinationPolicy gRPC balances
+ * round robin); a fault rule aborts calls; an endpoint leaving the ready set gets no more calls.
  *
  * Backends are WhoAmI gRPC servers on loopback answering with their name; Endpoints point at them, each address
  * with a targetRef to a Pod object carrying the subset labels (the pods never run: only their labels matter).
@@ -9,7 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { status } from '@grpc/grpc-js';
 import type { Endpoints, EndpointSubset, Pod, Service } from '../../api/types/core.js';
-import type { RouteRule, TrafficRoute } from '../../api/types/mesh.js';
+import type { DestinationPolicy, RouteRule, TrafficRoute } from '../../api/types/mesh.js';
 import { startXdsServer, type XdsServer } from '../../control/xds-server/server.js';
 import { startTestCluster, TEST_PREFIX, type TestCluster } from '../harness/cluster.js';
 import { waitFor } from '../harness/wait.js';
@@ -55,6 +56,8 @@ describe('traffic policy through xDS to the gRPC xDS client', () => {
     for (const svc of [WEB, SPECIAL]) await services.create({ metadata: { name: svc, namespace: NS }, spec: { ports: [{ name: 'grpc', port: 50051, protocol: 'TCP' }] } });
     await eps.create({ metadata: { name: WEB, namespace: NS }, subsets: Object.keys(VERSIONS).map((n) => subset(backends.get(n)!, podName(n))) });
     await eps.create({ metadata: { name: SPECIAL, namespace: NS }, subsets: [subset(backends.get('special')!)] });
+    // gRPC lacks least-request: the cluster's load_balancing_policy must fall back to round robin for it.
+    await cluster.client.resource<DestinationPolicy>('destinationpolicies').create({ metadata: { name: SPECIAL, namespace: NS }, spec: { service: SPECIAL, loadBalancer: { policy: 'LeastRequest' } } });
     await cluster.client.resource<TrafficRoute>('trafficroutes').create({ metadata: { name: WEB, namespace: NS }, spec: { service: WEB, rules: [unmatched, special, aborted, split(100, 0)] } });
   });
 
