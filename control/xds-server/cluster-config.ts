@@ -39,19 +39,19 @@ function loadBalancing(policy: DestinationPolicySpec['loadBalancer']): Partial<C
   }
 }
 
+/** The DEFAULT-priority thresholds the connection pool and retry budget set; none when nothing is limited. */
 function circuitBreakers(opts: ClusterOptions): Partial<Cluster> {
   const pool = opts.policy?.connectionPool ?? {};
-  const limit = (v: number | undefined): { value: number } | undefined => (v === undefined ? undefined : { value: v });
-  const threshold = {
-    priority: 'DEFAULT' as const,
-    max_connections: limit(pool.maxConnections),
-    max_pending_requests: limit(pool.maxPendingRequests),
-    max_requests: limit(pool.maxRequests),
-    max_retries: limit(pool.maxRetries),
-    retry_budget: opts.retryBudgetPercent === undefined ? undefined : { budget_percent: { value: opts.retryBudgetPercent } },
+  const limits = {
+    max_connections: pool.maxConnections,
+    max_pending_requests: pool.maxPendingRequests,
+    max_requests: pool.maxRequests,
+    max_retries: pool.maxRetries,
   };
-  const set = Object.fromEntries(Object.entries(threshold).filter(([, v]) => v !== undefined));
-  return Object.keys(set).length > 1 ? { circuit_breakers: { thresholds: [set] } } : {};
+  const threshold: Record<string, object> = {};
+  for (const [field, value] of Object.entries(limits)) if (value !== undefined) threshold[field] = { value };
+  if (opts.retryBudgetPercent !== undefined) threshold.retry_budget = { budget_percent: { value: opts.retryBudgetPercent } };
+  return Object.keys(threshold).length ? { circuit_breakers: { thresholds: [{ priority: 'DEFAULT', ...threshold }] } } : {};
 }
 
 function outlierDetection(od: DestinationPolicySpec['outlierDetection']): Partial<Cluster> {

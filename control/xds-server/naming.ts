@@ -1,7 +1,9 @@
 /**
  * Resource naming. Every Service port becomes one Listener, one RouteConfiguration, one Cluster and one
  * ClusterLoadAssignment, all four named `<service>.<namespace>.svc.<zone>:<port>` (the type URL keeps them
- * apart). That name is also the gRPC target: `xds:///web.default.svc.cluster.local:8080`.
+ * apart). That name is also the gRPC target: `xds:///web.default.svc.cluster.local:8080`. Derived names:
+ * - a subset's Cluster and ClusterLoadAssignment: `<port name>|version=v2` (`subsetClusterName`);
+ * - the destination side's Listener and local Cluster: `inbound|<port name>` (`inboundListenerName`).
  */
 export const DEFAULT_ZONE = 'cluster.local';
 
