@@ -43,3 +43,10 @@ export function inboundListenerName(portResource: string): string {
 export function spiffeId(namespace: string, serviceAccount: string, zone: string): string {
   return `spiffe://${zone}/ns/${namespace}/sa/${serviceAccount}`;
 }
+
+/** The Service port name a derived name (subset cluster, inbound listener) comes from; other names unchanged. */
+export function servicePortResourceName(name: string): string {
+  const withoutInbound = name.startsWith('inbound|') ? name.slice('inbound|'.length) : name;
+  const bar = withoutInbound.indexOf('|');
+  return bar < 0 ? withoutInbound : withoutInbound.slice(0, bar);
+}
