@@ -34,10 +34,15 @@ describe('pod garbage collector', () => {
     await nodes().create({ apiVersion: 'v1', kind: 'Node', metadata: { name: `${PREFIX}-doomed` } });
     await nodes().create({ apiVersion: 'v1', kind: 'Node', metadata: { name: `${PREFIX}-live` } });
     await createBoundPod(pods(), `${PREFIX}-doomed`, { name: `${PREFIX}-orphan`, namespace: NS, spec: SPEC });
-    await createBoundPod(pods(), `${PREFIX}-live`, { name: `${PREFIX}-kept`, namespace: NS, spec: SPEC });
+    const kept = await createBoundPod(pods(), `${PREFIX}-live`, { name: `${PREFIX}-kept`, namespace: NS, spec: SPEC });
+    const seen: Pod[] = [];
+    const watch = pods().watch({ namespace: NS, resourceVersion: kept.metadata.resourceVersion, fieldSelector: `metadata.name=${PREFIX}-orphan` }, (e) => seen.push(e.object));
     await nodes().delete(`${PREFIX}-doomed`);
 
     await waitFor('the orphaned pod deleted', async () => !(await exists(`${PREFIX}-orphan`)), 15_000);
+    watch.stop();
+    // Set Failed, with the reason, before it went: whoever watched it saw it end.
+    expect(seen.find((p) => p.status?.phase === 'Failed')?.status?.conditions).toContainEqual(expect.objectContaining({ type: 'DisruptionTarget', status: 'True', reason: 'DeletionByPodGC' }));
     const event = await waitFor('an Event on the orphaned pod', async () => (await cluster.client.resource<Event>('events').list({ namespace: NS })).items
       .find((e) => e.involvedObject.name === `${PREFIX}-orphan`));
     expect(event).toMatchObject({ reason: 'DeletionByPodGC', message: 'PodGC: node no longer exists' });
