@@ -113,17 +113,20 @@ program.command('controllers')
   .option('--node-monitor-grace-period <s>', 'seconds without a node heartbeat before it is Unknown (default 4)', (v) => Number(v))
   .option('--node-eviction-rate <r>', 'nodes per second tainted for eviction in a healthy zone (default 0.2)', (v) => Number(v))
   .option('--secondary-node-eviction-rate <r>', 'the same in a large, mostly unhealthy zone (default 0.01)', (v) => Number(v))
+  .option('--terminated-pod-gc-threshold <n>', 'terminated pods kept before the oldest are deleted; 0 keeps all (default 12500)', (v) => Number(v))
   .option('--leader-elect [bool]', 'run only while holding the kube-system/cairn-controller-manager Lease, so replicas can stand by', parseBool, true)
   .option('--leader-elect-lease-duration <d>', 'how long a standby waits after the last renewal before taking over', '15s')
   .option('--leader-elect-renew-deadline <d>', 'the leader stops when it could not renew for this long (default 2/3 of the lease)')
   .option('--leader-elect-retry-period <d>', 'between attempts to acquire or renew (default 2/15 of the lease)')
-  .action(async (opts: { clusterCidr?: string; nodeCidrMaskSize?: number; nodeMonitorGracePeriod?: number; nodeEvictionRate?: number; secondaryNodeEvictionRate?: number } & LeaderElectArgs, cmd: Command) => {
+  .action(async (opts: { clusterCidr?: string; nodeCidrMaskSize?: number; nodeMonitorGracePeriod?: number; nodeEvictionRate?: number; secondaryNodeEvictionRate?: number; terminatedPodGcThreshold?: number } & LeaderElectArgs, cmd: Command) => {
     const { client } = await clientFor(globals(cmd));
     const nodeLifecycle = {
       nodeMonitorGracePeriodMs: opts.nodeMonitorGracePeriod === undefined ? undefined : opts.nodeMonitorGracePeriod * 1000,
       evictionRate: opts.nodeEvictionRate, secondaryEvictionRate: opts.secondaryNodeEvictionRate,
     };
-    const controllers = await controllersCommand(client, { clusterCIDR: opts.clusterCidr, nodeCIDRMaskSize: opts.nodeCidrMaskSize, nodeLifecycle }, opts, jsonLog('controllers'));
+    const controllers = await controllersCommand(client, {
+      clusterCIDR: opts.clusterCidr, nodeCIDRMaskSize: opts.nodeCidrMaskSize, nodeLifecycle, podGC: { terminatedPodGCThreshold: opts.terminatedPodGcThreshold },
+    }, opts, jsonLog('controllers'));
     untilSignal(async () => { await controllers.stop(); client.close(); });
   });
 
