@@ -5,7 +5,8 @@
  * Never called twice at once for one pod (the work queue guarantees it).
  */
 import { isDeepStrictEqual } from 'node:util';
-import type { Container, Pod } from '../../api/types/core.js';
+import { cpus, totalmem } from 'node:os';
+import type { Container, Pod, ResourceList } from '../../api/types/core.js';
 import type { EventRecorder } from '../../control/client/event-recorder.js';
 import type { ResourceClient } from '../../control/client/resource-client.js';
 import { ImagePullError, ImagePullReasons } from '../images/errors.js';
@@ -16,6 +17,9 @@ import type { ContainerRuntime, ContainerStatus } from '../runtime/runtime.js';
 import { isNotFound } from '../util/retry.js';
 import { containerConfig, containerId, Labels, type ContainerKind } from './container-config.js';
 import type { ContainerRootfs } from './container-rootfs.js';
+import { ContainerConfigError, type ConfigSource } from './config-source.js';
+import type { PodAddresses } from './downward-api.js';
+import { resolveContainerEnv } from './env/container-env.js';
 import { planPod, type Step } from './pod-plan.js';
 import type { PodMounts } from './pod-resolv-files.js';
 import type { ProbeManager } from './probes/probe-manager.js';
@@ -37,6 +41,10 @@ export interface PodSyncDeps {
   crashBackoff?: BackoffOptions;
   /** How often a settled pod is looked at again (container exits are seen this way). */
   resyncMs: number;
+  /** The ConfigMaps and Secrets containers' env refers to. */
+  config: ConfigSource;
+  /** Stands in for unset limits in resourceFieldRef (default: this machine's CPUs and memory). */
+  allocatable?: ResourceList;
 }
 
 type Lifecycle = { preStop?: { exec?: { command?: string[] } } } | undefined;
@@ -52,9 +60,11 @@ export class PodSync {
   private readonly backoff: PullBackoff;
   /** Per pod uid: why containers that are not running wait (image errors, crash back-off). */
   private readonly waiting = new Map<string, Map<string, Waiting>>();
+  private readonly allocatable: ResourceList;
 
   constructor(private readonly deps: PodSyncDeps) {
     this.backoff = new PullBackoff(deps.crashBackoff ?? { initialMs: 10_000, maxMs: 300_000 });
+    this.allocatable = deps.allocatable ?? { cpu: String(cpus().length), memory: String(totalmem()) };
   }
 
   /** Brings the pod's containers and status in line with its spec; returns when to look again. */
@@ -63,6 +73,7 @@ export class PodSync {
     const uid = pod.metadata.uid!;
     const hostNetwork = pod.spec.hostNetwork === true;
     const sandbox = await runtime.runPodSandbox(uid, { hostNetwork });
+    const addresses: PodAddresses = { hostIP: this.deps.hostIP, podIP: hostNetwork ? this.deps.hostNetworkIP ?? this.deps.hostIP : sandbox.ip };
     const waiting = this.waiting.get(uid) ?? new Map<string, Waiting>();
     this.waiting.set(uid, waiting);
     let observed = await runtime.listContainers({ podId: uid });
@@ -70,7 +81,7 @@ export class PodSync {
       probes.result(id, 'startup') === 'failure' ? 'startup' : probes.result(id, 'liveness') === 'failure' ? 'liveness' : undefined);
     let again = this.deps.resyncMs;
     for (const step of plan.steps) {
-      await this.apply(pod, step, waiting);
+      await this.apply(pod, step, waiting, addresses);
       if (step.kind === 'kill') again = 0; // restart it right away (or enter back-off)
     }
     for (const r of plan.restarts) {
@@ -84,12 +95,12 @@ export class PodSync {
         continue;
       }
       this.backoff.failed(key, '');
-      await this.start(pod, r.spec, r.ctype, r.attempt, waiting);
+      await this.start(pod, r.spec, r.ctype, r.attempt, waiting, addresses);
     }
     if (plan.steps.length || plan.restarts.length) observed = await runtime.listContainers({ podId: uid });
     this.probeRunning(podKey, pod, observed, sandbox.netnsPath);
     const status = runtimePodStatus(pod, {
-      hostIP: this.deps.hostIP, podIP: hostNetwork ? this.deps.hostNetworkIP ?? this.deps.hostIP : sandbox.ip, observed, waiting, initFailed: plan.initFailed,
+      ...addresses, observed, waiting, initFailed: plan.initFailed,
       probes: (id) => {
         const started = !probes.has(id, 'startup') || probes.result(id, 'startup') === 'success';
         const ready = started && (!probes.has(id, 'readiness') || probes.result(id, 'readiness') === 'success');
@@ -133,10 +144,10 @@ export class PodSync {
     this.waiting.delete(uid);
   }
 
-  private async apply(pod: Pod, step: Step, waiting: Map<string, Waiting>): Promise<void> {
+  private async apply(pod: Pod, step: Step, waiting: Map<string, Waiting>, addresses: PodAddresses): Promise<void> {
     switch (step.kind) {
       case 'start':
-        return this.start(pod, step.spec, step.ctype, step.attempt, waiting);
+        return this.start(pod, step.spec, step.ctype, step.attempt, waiting, addresses);
       case 'remove':
         return this.removeContainer(step.id);
       case 'kill': {
@@ -147,7 +158,7 @@ export class PodSync {
     }
   }
 
-  private async start(pod: Pod, spec: Container, kind: ContainerKind, attempt: number, waiting: Map<string, Waiting>): Promise<void> {
+  private async start(pod: Pod, spec: Container, kind: ContainerKind, attempt: number, waiting: Map<string, Waiting>, addresses: PodAddresses): Promise<void> {
     const { runtime, rootfs } = this.deps;
     const key = waitingKey(kind, spec.name);
     const ref = spec.image ?? '';
@@ -160,12 +171,25 @@ export class PodSync {
       waiting.set(key, { reason: err.reason, message: err.message });
       return;
     }
+    let env;
+    try {
+      env = await resolveContainerEnv({ pod, config: this.deps.config, addresses, allocatable: this.allocatable }, spec);
+    } catch (err) {
+      if (!(err instanceof ContainerConfigError)) throw err;
+      // Retried on every sync until the ConfigMap or Secret appears; reported once per distinct problem.
+      if (waiting.get(key)?.message !== err.message) this.event(pod, 'Warning', 'Failed', `Error: ${err.message}`);
+      waiting.set(key, { reason: WaitingReason.CreateContainerConfigError, message: err.message });
+      return;
+    }
+    if (env.invalidKeys.length) {
+      this.event(pod, 'Warning', 'InvalidEnvironmentVariableNames', `Keys [${env.invalidKeys.join(', ')}] from envFrom of container ${spec.name} were skipped since they are invalid environment variable names.`);
+    }
     const id = containerId(pod.metadata.uid!, kind, spec.name, attempt);
     try {
       await this.removeContainer(id); // what a crash between create and start left
       const root = await rootfs.ensure(id, image.rootfsPath);
       const mounts = await this.deps.podMounts?.mounts(pod) ?? [];
-      await runtime.createContainer(containerConfig({ pod, spec, kind, attempt, image: image.config, imageID: image.imageID, rootfs: root, mounts }));
+      await runtime.createContainer(containerConfig({ pod, spec, kind, attempt, image: image.config, imageID: image.imageID, rootfs: root, env: env.vars, mounts }));
       this.event(pod, 'Normal', 'Created', `Created container ${spec.name}`);
       await runtime.startContainer(id);
     } catch (err) {

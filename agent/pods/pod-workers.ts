@@ -8,11 +8,12 @@ import type { ApiClient } from '../../control/client/client.js';
 import type { EventRecorder } from '../../control/client/event-recorder.js';
 import { Informer, objectKey } from '../../control/client/informer.js';
 import { WorkQueue } from '../../control/client/work-queue.js';
-import type { Pod } from '../../api/types/core.js';
+import type { ConfigMap, Pod, Secret } from '../../api/types/core.js';
 import type { ImageService } from '../images/image-service.js';
 import type { BackoffOptions } from '../images/pull-backoff.js';
 import type { ContainerRuntime } from '../runtime/runtime.js';
 import type { ContainerRootfs } from './container-rootfs.js';
+import { CachedConfigSource } from './config-source.js';
 import type { PodMounts } from './pod-resolv-files.js';
 import { PodSync } from './pod-sync.js';
 import { ProbeManager, type ProbeChange } from './probes/probe-manager.js';
@@ -33,6 +34,8 @@ export interface PodWorkersOptions {
   /** Pods synced at once; default 4. */
   workers?: number;
   probeRunner?: ProbeRunner;
+  /** How long a ConfigMap or Secret read for a pod is reused (default 10 s; see config-source.ts). */
+  configTtlMs?: number;
   log?: (msg: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -58,6 +61,7 @@ export class PodWorkers {
     this.syncer = new PodSync({
       hostIP: opts.hostIP, hostNetworkIP: opts.hostNetworkIP, pods, runtime: opts.runtime, images: opts.images, rootfs: opts.rootfs, podMounts: opts.podMounts, probes: this.probes,
       events: opts.events, crashBackoff: opts.crashBackoff, resyncMs: opts.resyncMs ?? 1000,
+      config: new CachedConfigSource({ configMaps: client.resource<ConfigMap>('configmaps'), secrets: client.resource<Secret>('secrets') }, opts.configTtlMs),
     });
   }
 

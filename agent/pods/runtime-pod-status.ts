@@ -15,6 +15,8 @@ export const WaitingReason = {
   PodInitializing: 'PodInitializing',
   CrashLoopBackOff: 'CrashLoopBackOff',
   CreateContainerError: 'CreateContainerError',
+  /** The container's env (or volumes) refer to a ConfigMap, Secret or key that does not exist. */
+  CreateContainerConfigError: 'CreateContainerConfigError',
 } as const;
 
 export interface Waiting {
