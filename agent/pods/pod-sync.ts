@@ -5,7 +5,6 @@
  * Never called twice at once for one pod (the work queue guarantees it).
  */
 import { isDeepStrictEqual } from 'node:util';
-import { cpus, totalmem } from 'node:os';
 import type { Container, Pod, ResourceList } from '../../api/types/core.js';
 import type { EventRecorder } from '../../control/client/event-recorder.js';
 import type { ResourceClient } from '../../control/client/resource-client.js';
@@ -15,6 +14,8 @@ import { PullBackoff, type BackoffOptions } from '../images/pull-backoff.js';
 import { defaultPullPolicy } from '../images/reference.js';
 import type { ContainerRuntime, ContainerStatus } from '../runtime/runtime.js';
 import { isNotFound } from '../util/retry.js';
+import type { PodVolumes } from '../volumes/pod-volumes.js';
+import { VolumeError } from '../volumes/payload.js';
 import { containerConfig, containerId, Labels, type ContainerKind } from './container-config.js';
 import type { ContainerRootfs } from './container-rootfs.js';
 import { ContainerConfigError, type ConfigSource } from './config-source.js';
@@ -43,8 +44,10 @@ export interface PodSyncDeps {
   resyncMs: number;
   /** The ConfigMaps and Secrets containers' env refers to. */
   config: ConfigSource;
-  /** Stands in for unset limits in resourceFieldRef (default: this machine's CPUs and memory). */
-  allocatable?: ResourceList;
+  /** Stands in for unset limits in resourceFieldRef. */
+  allocatable: ResourceList;
+  /** The pods' volumes; without it volumeMounts are ignored. */
+  volumes?: PodVolumes;
 }
 
 type Lifecycle = { preStop?: { exec?: { command?: string[] } } } | undefined;
@@ -60,11 +63,11 @@ export class PodSync {
   private readonly backoff: PullBackoff;
   /** Per pod uid: why containers that are not running wait (image errors, crash back-off). */
   private readonly waiting = new Map<string, Map<string, Waiting>>();
-  private readonly allocatable: ResourceList;
+  /** Per pod uid: the volume set-up failure last reported (FailedMount is recorded once per distinct one). */
+  private readonly mountErrors = new Map<string, string>();
 
   constructor(private readonly deps: PodSyncDeps) {
     this.backoff = new PullBackoff(deps.crashBackoff ?? { initialMs: 10_000, maxMs: 300_000 });
-    this.allocatable = deps.allocatable ?? { cpu: String(cpus().length), memory: String(totalmem()) };
   }
 
   /** Brings the pod's containers and status in line with its spec; returns when to look again. */
@@ -79,12 +82,18 @@ export class PodSync {
     let observed = await runtime.listContainers({ podId: uid });
     const plan = planPod(pod, observed, (id) =>
       probes.result(id, 'startup') === 'failure' ? 'startup' : probes.result(id, 'liveness') === 'failure' ? 'liveness' : undefined);
+    const mountError = await this.setUpVolumes(pod, addresses);
     let again = this.deps.resyncMs;
     for (const step of plan.steps) {
+      if (step.kind === 'start' && mountError) {
+        waiting.set(waitingKey(step.ctype, step.spec.name), { reason: WaitingReason.ContainerCreating, message: mountError });
+        continue;
+      }
       await this.apply(pod, step, waiting, addresses);
       if (step.kind === 'kill') again = 0; // restart it right away (or enter back-off)
     }
     for (const r of plan.restarts) {
+      if (mountError) continue; // the container's last state stays visible until its volumes are back
       const key = `${uid}/${waitingKey(r.ctype, r.spec.name)}`;
       const backingOff = this.backoff.current(key);
       if (backingOff) {
@@ -141,7 +150,9 @@ export class PodSync {
     for (const c of await this.deps.runtime.listContainers({ podId: uid })) await this.removeContainer(c.id);
     await this.deps.runtime.removePodSandbox(uid);
     await this.deps.podMounts?.remove(uid);
+    await this.deps.volumes?.remove(uid);
     this.waiting.delete(uid);
+    this.mountErrors.delete(uid);
   }
 
   private async apply(pod: Pod, step: Step, waiting: Map<string, Waiting>, addresses: PodAddresses): Promise<void> {
@@ -173,7 +184,7 @@ export class PodSync {
     }
     let env;
     try {
-      env = await resolveContainerEnv({ pod, config: this.deps.config, addresses, allocatable: this.allocatable }, spec);
+      env = await resolveContainerEnv({ pod, config: this.deps.config, addresses, allocatable: this.deps.allocatable }, spec);
     } catch (err) {
       if (!(err instanceof ContainerConfigError)) throw err;
       // Retried on every sync until the ConfigMap or Secret appears; reported once per distinct problem.
@@ -188,7 +199,7 @@ export class PodSync {
     try {
       await this.removeContainer(id); // what a crash between create and start left
       const root = await rootfs.ensure(id, image.rootfsPath);
-      const mounts = await this.deps.podMounts?.mounts(pod) ?? [];
+      const mounts = [...await this.deps.podMounts?.mounts(pod) ?? [], ...await this.deps.volumes?.containerMounts(pod, spec) ?? []];
       await runtime.createContainer(containerConfig({ pod, spec, kind, attempt, image: image.config, imageID: image.imageID, rootfs: root, env: env.vars, mounts }));
       this.event(pod, 'Normal', 'Created', `Created container ${spec.name}`);
       await runtime.startContainer(id);
@@ -201,6 +212,25 @@ export class PodSync {
     }
     waiting.delete(key);
     this.event(pod, 'Normal', 'Started', `Started container ${spec.name}`);
+  }
+
+  /**
+   * Creates or refreshes the pod's volumes (ConfigMap and Secret changes reach their files this way); returns
+   * why they cannot be set up yet, in which case no container starts.
+   */
+  private async setUpVolumes(pod: Pod, addresses: PodAddresses): Promise<string | undefined> {
+    const uid = pod.metadata.uid!;
+    if (!this.deps.volumes || pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') return undefined;
+    try {
+      await this.deps.volumes.setUp(pod, addresses);
+      this.mountErrors.delete(uid);
+      return undefined;
+    } catch (err) {
+      if (!(err instanceof VolumeError)) throw err;
+      if (this.mountErrors.get(uid) !== err.message) this.event(pod, 'Warning', 'FailedMount', err.message);
+      this.mountErrors.set(uid, err.message);
+      return err.message;
+    }
   }
 
   private async removeContainer(id: string): Promise<void> {

@@ -4,6 +4,7 @@
  * probe result change, and every resync period. On start, containers the runtime already runs are adopted
  * (a pod whose containers run is not restarted) and those of pods that no longer exist are torn down.
  */
+import { cpus, totalmem } from 'node:os';
 import type { ApiClient } from '../../control/client/client.js';
 import type { EventRecorder } from '../../control/client/event-recorder.js';
 import { Informer, objectKey } from '../../control/client/informer.js';
@@ -15,6 +16,7 @@ import type { ContainerRuntime } from '../runtime/runtime.js';
 import type { ContainerRootfs } from './container-rootfs.js';
 import { CachedConfigSource } from './config-source.js';
 import type { PodMounts } from './pod-resolv-files.js';
+import { PodVolumes } from '../volumes/pod-volumes.js';
 import { PodSync } from './pod-sync.js';
 import { ProbeManager, type ProbeChange } from './probes/probe-manager.js';
 import { probeRunner, type ProbeRunner } from './probes/probe-runner.js';
@@ -36,6 +38,8 @@ export interface PodWorkersOptions {
   probeRunner?: ProbeRunner;
   /** How long a ConfigMap or Secret read for a pod is reused (default 10 s; see config-source.ts). */
   configTtlMs?: number;
+  /** Where pods' volumes go (see volumes/pod-volumes.ts); without it volumeMounts are ignored. */
+  volumesDir?: string;
   log?: (msg: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -58,10 +62,12 @@ export class PodWorkers {
     this.informer.on('update', (_old, pod) => enqueue(pod));
     this.informer.on('delete', enqueue);
     this.probes = new ProbeManager(opts.probeRunner ?? probeRunner(opts.runtime), (change) => this.onProbe(change));
+    const config = new CachedConfigSource({ configMaps: client.resource<ConfigMap>('configmaps'), secrets: client.resource<Secret>('secrets') }, opts.configTtlMs);
+    const allocatable = { cpu: String(cpus().length), memory: String(totalmem()) };
     this.syncer = new PodSync({
       hostIP: opts.hostIP, hostNetworkIP: opts.hostNetworkIP, pods, runtime: opts.runtime, images: opts.images, rootfs: opts.rootfs, podMounts: opts.podMounts, probes: this.probes,
       events: opts.events, crashBackoff: opts.crashBackoff, resyncMs: opts.resyncMs ?? 1000,
-      config: new CachedConfigSource({ configMaps: client.resource<ConfigMap>('configmaps'), secrets: client.resource<Secret>('secrets') }, opts.configTtlMs),
+      config, allocatable, ...(opts.volumesDir ? { volumes: new PodVolumes(opts.volumesDir, config, allocatable) } : {}),
     });
   }
 
