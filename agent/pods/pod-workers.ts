@@ -61,13 +61,14 @@ export class PodWorkers {
     this.informer.on('add', enqueue);
     this.informer.on('update', (_old, pod) => enqueue(pod));
     this.informer.on('delete', enqueue);
-    this.probes = new ProbeManager(opts.probeRunner ?? probeRunner(opts.runtime), (change) => this.onProbe(change));
+    const runner = opts.probeRunner ?? probeRunner(opts.runtime);
+    this.probes = new ProbeManager(runner, (change) => this.onProbe(change));
     const config = new CachedConfigSource({ configMaps: client.resource<ConfigMap>('configmaps'), secrets: client.resource<Secret>('secrets') }, opts.configTtlMs);
     const allocatable = { cpu: String(cpus().length), memory: String(totalmem()) };
     this.syncer = new PodSync({
       hostIP: opts.hostIP, hostNetworkIP: opts.hostNetworkIP, pods, runtime: opts.runtime, images: opts.images, rootfs: opts.rootfs, podMounts: opts.podMounts, probes: this.probes,
       events: opts.events, crashBackoff: opts.crashBackoff, resyncMs: opts.resyncMs ?? 1000,
-      config, allocatable, ...(opts.volumesDir ? { volumes: new PodVolumes(opts.volumesDir, config, allocatable) } : {}),
+      config, allocatable, hooks: runner, ...(opts.volumesDir ? { volumes: new PodVolumes(opts.volumesDir, config, allocatable) } : {}),
     });
   }
 

@@ -24,6 +24,12 @@ export interface Waiting {
   message?: string;
 }
 
+/** Why the whole pod failed whatever its containers did (activeDeadlineSeconds). */
+export interface PodFailure {
+  reason: string;
+  message: string;
+}
+
 export interface StatusInputs {
   hostIP: string;
   /** Empty until the pod has a network of its own (CNI). */
@@ -34,6 +40,7 @@ export interface StatusInputs {
   /** A running container's probe view. */
   probes: (containerId: string) => { ready: boolean; started: boolean };
   initFailed: boolean;
+  failure?: PodFailure;
 }
 
 export const waitingKey = (kind: ContainerKind, name: string): string => `${kind}/${name}`;
@@ -84,7 +91,7 @@ export function runtimePodStatus(pod: Pod, inputs: StatusInputs, now: Date): Pod
   const initDone = initCounts.succeeded === initContainerStatuses.length;
   const counts: Counts = { running: 0, waiting: 0, stopped: 0, succeeded: 0 };
   const containerStatuses = pod.spec.containers.map((s) => containerStatus(s, 'app', inputs, counts, initDone ? WaitingReason.ContainerCreating : WaitingReason.PodInitializing));
-  const podPhase = phase(pod, initDone, inputs.initFailed, counts);
+  const podPhase = inputs.failure ? 'Failed' : phase(pod, initDone, inputs.initFailed, counts);
   const unready = containerStatuses.filter((c) => !c.ready).map((c) => c.name);
   const notReady = { reason: PodReason.ContainersNotReady, message: `containers with unready status: [${unready.join(' ')}]` };
   const terminal = podPhase === 'Succeeded' || podPhase === 'Failed';
@@ -102,6 +109,7 @@ export function runtimePodStatus(pod: Pod, inputs: StatusInputs, now: Date): Pod
     hostIP: inputs.hostIP,
     ...(inputs.podIP ? { podIP: inputs.podIP, podIPs: [{ ip: inputs.podIP }] } : {}),
     startTime: pod.status?.startTime ?? t,
+    ...(inputs.failure ? { reason: inputs.failure.reason, message: inputs.failure.message } : {}),
     containerStatuses,
     ...(initContainerStatuses.length ? { initContainerStatuses } : {}),
   };
