@@ -53,6 +53,7 @@ export class PodWorkers {
   /** The uid each key was last synced as: a pod deleted (or replaced) while we did not look is torn down by it. */
   private readonly known = new Map<string, string>();
   private readonly loops: Promise<void>[] = [];
+  private readonly volumes?: PodVolumes;
 
   constructor(client: ApiClient, private readonly opts: PodWorkersOptions) {
     const pods = client.resource<Pod>('pods');
@@ -65,10 +66,11 @@ export class PodWorkers {
     this.probes = new ProbeManager(runner, (change) => this.onProbe(change));
     const config = new CachedConfigSource({ configMaps: client.resource<ConfigMap>('configmaps'), secrets: client.resource<Secret>('secrets') }, opts.configTtlMs);
     const allocatable = { cpu: String(cpus().length), memory: String(totalmem()) };
+    this.volumes = opts.volumesDir ? new PodVolumes(opts.volumesDir, config, allocatable) : undefined;
     this.syncer = new PodSync({
       hostIP: opts.hostIP, hostNetworkIP: opts.hostNetworkIP, pods, runtime: opts.runtime, images: opts.images, rootfs: opts.rootfs, podMounts: opts.podMounts, probes: this.probes,
       events: opts.events, crashBackoff: opts.crashBackoff, resyncMs: opts.resyncMs ?? 1000,
-      config, allocatable, hooks: runner, ...(opts.volumesDir ? { volumes: new PodVolumes(opts.volumesDir, config, allocatable) } : {}),
+      config, allocatable, hooks: runner, ...(this.volumes ? { volumes: this.volumes } : {}),
     });
   }
 
@@ -121,12 +123,13 @@ export class PodWorkers {
     return this.syncer.sync(key, pod);
   }
 
-  /** Sandboxes and containers of pods no longer bound here (deleted while the agent was down). */
+  /** Sandboxes, containers and volumes of pods no longer bound here (deleted while the agent was down). */
   private async removeOrphans(): Promise<void> {
     const live = new Set(this.informer.list().map((p) => p.metadata.uid));
     const sandboxes = (await this.opts.runtime.listPodSandboxes()).map((s) => s.podId);
     const containers = (await this.opts.runtime.listContainers()).map((c) => c.podId);
-    for (const uid of new Set([...sandboxes, ...containers])) {
+    const volumes = await this.volumes?.podUids() ?? [];
+    for (const uid of new Set([...sandboxes, ...containers, ...volumes])) {
       if (live.has(uid)) continue;
       this.opts.log?.('removing an orphaned pod sandbox', { uid });
       await this.syncer.teardown(uid);

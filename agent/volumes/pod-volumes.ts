@@ -4,7 +4,7 @@
  * atomic writer on every sync (secret and projected ones on a tmpfs, so secrets never reach the disk). Then
  * each container's volumeMounts as bind mounts, subPath resolved once at container start.
  */
-import { chmod, mkdir, realpath, rm, stat } from 'node:fs/promises';
+import { chmod, mkdir, readdir, realpath, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseQuantity } from '../../api/quantity.js';
 import type { Container, Pod, ResourceList, Volume } from '../../api/types/core.js';
@@ -21,6 +21,8 @@ const EMPTY_DIR_MODE = 0o777;
 
 export class PodVolumes {
   private readonly writer = new AtomicWriter();
+  /** tmpfs mounts made (or found) already: a sync of a settled pod reads no mount table. */
+  private readonly mounted = new Set<string>();
 
   constructor(private readonly root: string, private readonly config: ConfigSource, private readonly allocatable: ResourceList) {}
 
@@ -47,7 +49,7 @@ export class PodVolumes {
       await mkdir(dir, { recursive: true });
       if (volume.emptyDir.medium === 'Memory') {
         const limit = volume.emptyDir.sizeLimit;
-        await ensureTmpfs(dir, EMPTY_DIR_MODE, limit === undefined ? undefined : Number(parseQuantity(limit).milli / 1000n));
+        await this.tmpfs(dir, EMPTY_DIR_MODE, limit === undefined ? undefined : Number(parseQuantity(limit).milli / 1000n));
       }
       await chmod(dir, EMPTY_DIR_MODE);
       return;
@@ -58,8 +60,14 @@ export class PodVolumes {
       throw new VolumeError(`${source} volumes are not supported on this node`);
     }
     await mkdir(dir, { recursive: true, mode: 0o755 });
-    if (volume.secret || volume.projected) await ensureTmpfs(dir, 0o755);
+    if (volume.secret || volume.projected) await this.tmpfs(dir, 0o755);
     await this.writer.write(dir, payload);
+  }
+
+  private async tmpfs(dir: string, mode: number, sizeBytes?: number): Promise<void> {
+    if (this.mounted.has(dir)) return;
+    await ensureTmpfs(dir, mode, sizeBytes);
+    this.mounted.add(dir);
   }
 
   /** Bind mounts for the container's volumeMounts; configMap, secret, downwardAPI and projected ones are always read-only. */
@@ -93,11 +101,17 @@ export class PodVolumes {
     return real;
   }
 
+  /** Pod uids that have volume directories here (to find those of pods deleted while the agent was down). */
+  async podUids(): Promise<string[]> {
+    return readdir(this.root).catch(() => []);
+  }
+
   /** Unmounts and deletes all of the pod's volume directories (hostPath ones are the host's and stay). */
   async remove(uid: string): Promise<void> {
     const dir = join(this.root, uid);
     await unmountUnder(dir);
     await rm(dir, { recursive: true, force: true });
     this.writer.forget(`${dir}/`);
+    for (const d of this.mounted) if (d.startsWith(`${dir}/`)) this.mounted.delete(d);
   }
 }

@@ -141,6 +141,8 @@ describe('volumes on a runc node', () => {
     await waitFor('the new file content', async () => (await sh(pod, 'cat /etc/app/app.conf')) === 'port=8080', 20_000);
     expect(await sh(pod, 'cat /pinned.conf')).toBe('port=80');
     await waitFor('the removed key gone from the projected volume', async () => !(await sh(pod, 'ls /all')).includes('other'), 20_000);
+    await lab.cluster.client.resource<Pod>('pods').patch(pod.metadata.name!, { metadata: { labels: { tier: 'back' } } }, undefined, 'default');
+    await waitFor('the new label in the downwardAPI file', async () => (await sh(pod, 'cat /info/labels')) === 'app="web"\ntier="back"', 20_000);
 
     await lab.cluster.client.resource<Pod>('pods').delete(pod.metadata.name!, 'default');
     await waitFor('the pod gone', () => lab.cluster.client.resource<Pod>('pods').get(pod.metadata.name!, 'default').then(() => false, () => true), 20_000);
