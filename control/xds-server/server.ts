@@ -1,14 +1,15 @@
 /**
- * `startXdsServer`: the Envoy xDS v3 ADS server (State of the World) over gRPC, fed by Service and Endpoints
- * informers. Every stream gets the same snapshot (per-node snapshots come with traffic policy); each informer
- * event updates the snapshot and pushes the changed resources to every stream that subscribed to them.
+ * `startXdsServer`: the Envoy xDS v3 ADS server (State of the World) over gRPC, fed by Service, Endpoints, Pod and
+ * mesh policy (TrafficRoute, DestinationPolicy, MeshAuthorization) informers. Every stream gets the same snapshot
+ * (per-node snapshots are still to come); each informer event updates the snapshot and pushes the changed resources
+ * to every stream that subscribed to them.
  */
 import { Server, ServerCredentials, status, type ServerDuplexStream, type ServerErrorResponse } from '@grpc/grpc-js';
-import type { Endpoints, Service } from '../../api/types/core.js';
 import type { ApiClient } from '../client/client.js';
 import { Informer } from '../client/informer.js';
 import { AdsStream } from './ads-stream.js';
 import type { DiscoveryRequest, DiscoveryResponse } from './generated-types.js';
+import type { MeshKind, MeshObjects } from './mesh-store.js';
 import { DEFAULT_ZONE } from './naming.js';
 import { aggregatedDiscoveryService } from './protos.js';
 import { SnapshotCache } from './snapshot-cache.js';
@@ -34,14 +35,21 @@ export interface XdsServer {
 export async function startXdsServer(opts: XdsServerOptions): Promise<XdsServer> {
   const log = opts.log ?? (() => {});
   const cache = new SnapshotCache(opts.zone ?? DEFAULT_ZONE);
-  const services = new Informer(opts.client.resource<Service>('services'));
-  services.on('add', (s) => cache.setService(s));
-  services.on('update', (_old, s) => cache.setService(s));
-  services.on('delete', (s) => cache.deleteService(s));
-  const endpoints = new Informer(opts.client.resource<Endpoints>('endpoints'));
-  endpoints.on('add', (e) => cache.setEndpoints(e));
-  endpoints.on('update', (_old, e) => cache.setEndpoints(e));
-  endpoints.on('delete', (e) => cache.deleteEndpoints(e));
+  const informers = [
+    watch('services', 'Service'),
+    watch('endpoints', 'Endpoints'),
+    watch('pods', 'Pod'),
+    watch('trafficroutes', 'TrafficRoute'),
+    watch('destinationpolicies', 'DestinationPolicy'),
+    watch('meshauthorizations', 'MeshAuthorization'),
+  ];
+  function watch<K extends MeshKind>(plural: string, kind: K): Informer<MeshObjects[K]> {
+    const informer = new Informer(opts.client.resource<MeshObjects[K]>(plural));
+    informer.on('add', (o) => cache.set(kind, o));
+    informer.on('update', (_old, o) => cache.set(kind, o));
+    informer.on('delete', (o) => cache.delete(kind, o));
+    return informer;
+  }
 
   const streams = new Map<AdsStream, ServerDuplexStream<DiscoveryRequest, DiscoveryResponse>>();
   const send = (call: ServerDuplexStream<DiscoveryRequest, DiscoveryResponse>, responses: DiscoveryResponse[]): void => {
@@ -75,11 +83,11 @@ export async function startXdsServer(opts: XdsServerOptions): Promise<XdsServer>
     for (const call of streams.values()) call.end();
     streams.clear();
     server.forceShutdown();
-    await Promise.all([services.stop(), endpoints.stop()]);
+    await Promise.all(informers.map((i) => i.stop()));
   };
   let port: number;
   try {
-    await Promise.all([services.start(), endpoints.start()]);
+    await Promise.all(informers.map((i) => i.start()));
     port = await new Promise<number>((resolve, reject) => {
       server.bindAsync(`${opts.host}:${opts.port}`, ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound)));
     });
