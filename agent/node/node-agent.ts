@@ -32,7 +32,7 @@ import { registerNode } from './registration.js';
 
 export interface NodeAgentOptions {
   nodeName: string;
-  /** Holds images/, runtime/ (containers, logs, runc root) and rootfs/ (container layers). */
+  /** Holds images/, runtime/ (containers, logs, runc root), rootfs/ (container layers) and volumes/ (pods' volumes). */
   dataDir: string;
   agentVersion: string;
   hostIP?: string;
@@ -49,6 +49,8 @@ export interface NodeAgentOptions {
   cgroupParent?: string;
   netnsPrefix?: string;
   probeRunner?: ProbeRunner;
+  /** How long a ConfigMap or Secret read for the node's pods is reused before it is read again (default 10 s). */
+  configTtlMs?: number;
   /** How often conditions are judged (default 10 s) and the longest a status write waits when nothing changes (default 5 min). */
   statusIntervalMs?: number;
   statusReportMs?: number;
@@ -122,7 +124,8 @@ export class NodeAgent {
     this.workers = new PodWorkers(this.client, {
       nodeName: opts.nodeName, hostIP, hostNetworkIP: opts.network?.nodeIP, runtime, images, rootfs: new ContainerRootfs(join(opts.dataDir, 'rootfs')),
       podMounts: new PodResolvFiles(join(opts.dataDir, 'pods'), { nameserver: opts.clusterDNS, domain: opts.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN }),
-      events: this.events, crashBackoff: opts.crashBackoff, resyncMs: opts.resyncMs, probeRunner: opts.probeRunner, log: opts.log,
+      events: this.events, crashBackoff: opts.crashBackoff, resyncMs: opts.resyncMs, probeRunner: opts.probeRunner, configTtlMs: opts.configTtlMs,
+      volumesDir: join(opts.dataDir, 'volumes'), log: opts.log,
     });
     await this.workers.start();
     this.imageGc.start();

@@ -2,6 +2,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ContainerRootfs } from '../pods/container-rootfs.js';
 import { RuncRuntime } from '../runtime/runc/runc-runtime.js';
+import { unmountUnder } from '../volumes/tmpfs.js';
 import { DEFAULT_NETNS_PREFIX } from './node-agent.js';
 
 export interface NodeRuntimeLocation {
@@ -12,8 +13,8 @@ export interface NodeRuntimeLocation {
 }
 
 /**
- * Kills and removes every container, its root filesystem (overlay mount) and every pod sandbox (network
- * namespace) of a stopped agent: `cairn up` on shutdown, tests in teardown. The Pod objects stay; an agent started again recreates their containers.
+ * Kills and removes every container, its root filesystem (overlay mount), every pod sandbox (network
+ * namespace) and the tmpfs mounts of pods' volumes of a stopped agent: `cairn up` on shutdown, tests in teardown. The Pod objects stay; an agent started again recreates their containers.
  * Returns how many containers were removed.
  */
 export async function removeNodePods(node: NodeRuntimeLocation): Promise<number> {
@@ -26,5 +27,7 @@ export async function removeNodePods(node: NodeRuntimeLocation): Promise<number>
   const rootfsDir = join(node.dataDir, 'rootfs');
   const rootfs = new ContainerRootfs(rootfsDir);
   for (const id of await readdir(rootfsDir).catch(() => [])) await rootfs.remove(id).catch(() => undefined);
+  // Memory-backed volumes (emptyDir medium Memory, secrets) are tmpfs mounts: their contents go with the pods.
+  await unmountUnder(join(node.dataDir, 'volumes')).catch(() => undefined);
   return containers.length;
 }
