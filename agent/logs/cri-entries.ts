@@ -1,12 +1,12 @@
 /**
- * Reading the CRI log format the runtime's supervisor writes (runtime/runc/cri-log.ts):
+ * Reading the CRI log format conmon writes for the runc runtime (runtime/runc/conmon.ts):
  * `<RFC3339Nano> <stdout|stderr> <F|P> <text>\n`, rotated as `log.N` ... `log.1` (oldest first), then `log`.
  */
 import { readdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 export interface CriEntry {
-  /** As written: containerd's fixed-width `2006-01-02T15:04:05.000000000Z`. */
+  /** As written: RFC 3339 with nine fraction digits, `...05.000000000Z` (containerd) or `...05.000000000+00:00` (conmon). */
   time: string;
   stream: 'stdout' | 'stderr';
   /** P: the line continues in the stream's next entry. */

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CriLogWriter, MAX_LINE_BYTES } from '../runtime/runc/cri-log.js';
+import { CriLogWriter, MAX_LINE_BYTES } from '../../test/lab/cri-log-writer.js';
 import { readLogLines, type FollowControl, type LogOptions } from './log-reader.js';
 
 let dir: string;

@@ -1,6 +1,6 @@
 /** Turns what is on disk and what runc reports into a ContainerStatus: pure, so each case is table-tested. */
 import { ExitReason, type ContainerStatus } from '../runtime.js';
-import type { ContainerMeta, ExitRecord, SupervisorRecord } from './layout.js';
+import type { ContainerMeta, ExitRecord, MonitorRecord } from './layout.js';
 
 /** One entry of `runc state` / `runc list --format json`. */
 export interface RuncState {
@@ -12,8 +12,8 @@ export interface RuncState {
 
 export interface ObservedContainer {
   meta: ContainerMeta;
-  supervisor?: SupervisorRecord;
-  supervisorAlive: boolean;
+  monitor?: MonitorRecord;
+  monitorAlive: boolean;
   exit?: ExitRecord;
   runc?: RuncState;
 }
@@ -30,7 +30,7 @@ function exitReason(exit: ExitRecord): ExitReason {
   return exit.exitCode === 0 ? ExitReason.Completed : ExitReason.Error;
 }
 
-export function composeStatus({ meta, supervisor, supervisorAlive, exit, runc }: ObservedContainer): ContainerStatus {
+export function composeStatus({ meta, monitor, monitorAlive, exit, runc }: ObservedContainer): ContainerStatus {
   const { config } = meta;
   const base: ContainerStatus = {
     id: config.id,
@@ -54,11 +54,11 @@ export function composeStatus({ meta, supervisor, supervisorAlive, exit, runc }:
       ...(exit.startError !== undefined ? { message: exit.startError } : {}),
     };
   }
-  if (!supervisor) return base;
+  if (!monitor) return base;
   if (runc && (runc.status === 'running' || runc.status === 'paused')) {
     return { ...base, state: 'running', startedAt: runc.created, pid: runc.pid };
   }
-  if (supervisorAlive) {
+  if (monitorAlive) {
     // Starting (runc has not started the process yet), or stopped with the exit record about to be written.
     return runc?.status === 'stopped' ? { ...base, state: 'running', startedAt: runc.created } : base;
   }
@@ -66,9 +66,9 @@ export function composeStatus({ meta, supervisor, supervisorAlive, exit, runc }:
     ...base,
     state: 'exited',
     ...(runc ? { startedAt: runc.created } : {}),
-    finishedAt: supervisor.launchedAt,
+    finishedAt: monitor.launchedAt,
     exitCode: UNKNOWN_EXIT_CODE,
     reason: ExitReason.Unknown,
-    message: 'the container supervisor ended without recording an exit',
+    message: 'its conmon ended without recording an exit',
   };
 }

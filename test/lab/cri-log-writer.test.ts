@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CriLogWriter, formatTimestamp, MAX_LINE_BYTES } from './cri-log.js';
+import { CriLogWriter, formatTimestamp, MAX_LINE_BYTES } from './cri-log-writer.js';
 
 let dir: string;
 let clock: bigint;
