@@ -35,6 +35,12 @@ export function timeNs(text: string): bigint | undefined {
   return BigInt(ms) * 1_000_000n + BigInt((m[2] ?? '').padEnd(9, '0'));
 }
 
+/** The fixed-width UTC form `2006-01-02T15:04:05.000000000Z` (containerd's, and what the kubelet prints for --timestamps). */
+export function formatTimestamp(ns: bigint): string {
+  const seconds = new Date(Number(ns / 1_000_000_000n) * 1000).toISOString().slice(0, 19);
+  return `${seconds}.${(ns % 1_000_000_000n).toString().padStart(9, '0')}Z`;
+}
+
 /** The rotated files of `logPath`, oldest first (`log.3`, `log.2`, `log.1`); the live file is not included. */
 export async function rotatedFiles(logPath: string): Promise<string[]> {
   const base = basename(logPath);

@@ -4,6 +4,7 @@
  * entry would pass `maxBytes` (with the runtime's rotation scheme), so tests can rotate at will.
  */
 import { closeSync, openSync, statSync, writeSync } from 'node:fs';
+import { formatTimestamp } from '../../agent/logs/cri-entries.js';
 import { rotateLogFiles } from '../../agent/runtime/runc/log-rotation.js';
 
 export type LogStream = 'stdout' | 'stderr';
@@ -24,11 +25,6 @@ function wallClockNs(): bigint {
   return BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6));
 }
 
-/** containerd's fixed-width timestamp `2006-01-02T15:04:05.000000000Z`. */
-export function formatTimestamp(ns: bigint): string {
-  const seconds = new Date(Number(ns / 1_000_000_000n) * 1000).toISOString().slice(0, 19);
-  return `${seconds}.${(ns % 1_000_000_000n).toString().padStart(9, '0')}Z`;
-}
 
 export class CriLogWriter {
   private fd: number;

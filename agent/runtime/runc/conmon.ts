@@ -66,6 +66,8 @@ export async function launchConmon(l: ConmonLaunch): Promise<CreateResult> {
     const child = spawn(l.conmon, conmonArgs({ ...l, runc: await resolveExecutable(l.runc) }), {
       // detached = own session: conmon, and so the container, outlive the agent and its process group.
       detached: true,
+      // conmon drops an `oom` marker file in its working directory: keep it in the bundle.
+      cwd: l.files.dir,
       stdio: ['ignore', log.fd, log.fd, 'pipe'],
       env: { ...process.env, _OCI_SYNCPIPE: '3' },
     });
