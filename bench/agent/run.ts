@@ -59,7 +59,8 @@ async function main(): Promise<void> {
   const lines: string[] = [];
   try {
     const image = (await pushTestImages(new DistributionClient(), registry.host)).busybox;
-    const agent = cluster.spawnCairn('agent', ['--kubeconfig', cluster.kubeconfig, 'agent', '--data-dir', dataDir, '--node-name', nodeName]);
+    // No pod network: it needs a podCIDR from the node IPAM controller, which this cluster (registry only) lacks.
+    const agent = cluster.spawnCairn('agent', ['--kubeconfig', cluster.kubeconfig, 'agent', '--data-dir', dataDir, '--node-name', nodeName, '--no-pod-network']);
     await waitNodeReady(client, nodeName, agent);
     latency = new PodLatency(client, `agent-${tag}`, nodeName, image);
     await latency.start();
