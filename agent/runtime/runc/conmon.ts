@@ -47,7 +47,7 @@ export function conmonArgs(l: Omit<ConmonLaunch, 'conmon' | 'timeoutMs'>): strin
     '--api-version', '1',
     '--cid', l.id, '--cuuid', l.id, '--name', l.id,
     '--runtime', l.runc, '--bundle', dir,
-    '--container-pidfile', `${dir}/pidfile`, '--conmon-pidfile', l.files.conmonPid,
+    '--container-pidfile', l.files.containerPid, '--conmon-pidfile', l.files.conmonPid,
     // The exit code goes to <dir>/exit; the attach socket, unused, stays in the bundle rather than under /var/run/crio.
     '--persist-dir', dir, '--full-attach',
     // No --log-size-max: conmon would truncate, losing lines; the runtime rotates instead (log-rotation.ts).

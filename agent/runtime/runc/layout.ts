@@ -13,6 +13,8 @@ export interface ContainerFiles {
   meta: string;
   /** MonitorRecord, written once conmon has reported on `runc create`: the container was started. */
   monitor: string;
+  /** The container's first process's host pid, written by `runc create` (conmon's `--container-pidfile`). */
+  containerPid: string;
   /** conmon's own pid file (`--conmon-pidfile`). */
   conmonPid: string;
   /** conmon writes the exit code here (`--persist-dir`), after draining the container's output into the log. */
@@ -34,6 +36,7 @@ export function containerFiles(containersDir: string, id: string): ContainerFile
     config: join(dir, 'config.json'),
     meta: join(dir, 'meta.json'),
     monitor: join(dir, 'monitor.json'),
+    containerPid: join(dir, 'pidfile'),
     conmonPid: join(dir, 'conmon.pid'),
     conmonExit: join(dir, 'exit'),
     ctl: join(dir, 'ctl'),
@@ -52,6 +55,8 @@ export interface ContainerMeta {
 
 export interface MonitorRecord {
   launchedAt: string;
+  /** When `runc start` succeeded: from then on the container runs until conmon reports its exit. */
+  startedAt?: string;
 }
 
 export interface ExitRecord {

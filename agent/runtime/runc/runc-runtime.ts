@@ -142,22 +142,27 @@ export class RuncRuntime implements ContainerRuntime {
     const { files, meta } = await this.load(id);
     if ((await exists(files.monitor)) || (await exists(files.conmonPid))) throw new Error(`container ${id} was already started`);
     const launchedAt = new Date().toISOString();
+    const startError = (message: string): Promise<void> =>
+      this.recordExit(files, { exitCode: START_ERROR_EXIT_CODE, oomKilled: false, startError: message, startedAt: launchedAt, finishedAt: new Date().toISOString() });
+    let created;
     try {
-      const created = await launchConmon({
+      created = await launchConmon({
         conmon: this.conmon, runc: this.runc, runcRoot: this.runcRoot, id, files, logPath: meta.logPath, timeoutMs: this.options.startTimeoutMs ?? 30_000,
       });
-      if ('error' in created) {
-        await this.recordExit(files, { exitCode: START_ERROR_EXIT_CODE, oomKilled: false, startError: created.error, startedAt: launchedAt, finishedAt: new Date().toISOString() });
-      } else {
-        const started = await runCommand(this.runc, ['--root', this.runcRoot, 'start', id]);
-        if (started.code !== 0) {
-          await this.kill(id, 'KILL');
-          await this.recordExit(files, { exitCode: START_ERROR_EXIT_CODE, oomKilled: false, startError: started.stderr.trim(), startedAt: launchedAt, finishedAt: new Date().toISOString() });
-        }
-      }
     } finally {
       // Even after a failure: conmon may be running, and the record is what marks the container as started.
       await writeFile(files.monitor, JSON.stringify({ launchedAt } satisfies MonitorRecord));
+    }
+    if ('error' in created) {
+      await startError(created.error);
+    } else {
+      const started = await runCommand(this.runc, ['--root', this.runcRoot, 'start', id]);
+      if (started.code === 0) {
+        await writeAtomically(files.monitor, JSON.stringify({ launchedAt, startedAt: new Date().toISOString() } satisfies MonitorRecord));
+      } else {
+        await this.kill(id, 'KILL');
+        await startError(started.stderr.trim());
+      }
     }
     return this.statusOf(files, meta);
   }
@@ -207,10 +212,11 @@ export class RuncRuntime implements ContainerRuntime {
   }
 
   /**
-   * Every pod worker lists its pod's containers on each sync; one `runc list` plus a scan of every container's
-   * files per caller made that quadratic in pods (as the kubelet's PLEG avoids with one relist for all pods).
-   * So all callers share one listing, taken at most LISTING_MAX_AGE_MS ago and after this runtime's last change
-   * (create/start/stop/remove bump `changes`); exits seen only by runc show up within that age.
+   * Every pod worker lists its pod's containers on each sync; a scan of every container's files per caller
+   * made that quadratic in pods (as the kubelet's PLEG avoids with one relist for all pods). So all callers
+   * share one listing, taken at most LISTING_MAX_AGE_MS ago and after this runtime's last change
+   * (create/start/stop/remove bump `changes`); exits show up within that age. A listing reads only files
+   * (conmon's and ours): no runc process per listing.
    */
   async listContainers(filter: { podId?: string } = {}): Promise<ContainerStatus[]> {
     const now = Date.now();
@@ -223,16 +229,12 @@ export class RuncRuntime implements ContainerRuntime {
   }
 
   private async listAll(): Promise<ContainerStatus[]> {
-    const listed = await runCommand(this.runc, ['--root', this.runcRoot, 'list', '--format', 'json']);
-    if (listed.code !== 0) throw new Error(`runc list: ${listed.stderr.trim()}`);
-    const states = new Map(((JSON.parse(listed.stdout) as RuncState[] | null) ?? []).map((s) => [s.id, s]));
-    const statuses: ContainerStatus[] = [];
-    for (const id of await readdir(this.containersDir)) {
+    const statuses = await Promise.all((await readdir(this.containersDir)).map(async (id) => {
       const files = this.files(id);
       const meta = await readJson<ContainerMeta>(files.meta);
-      if (meta) statuses.push(await this.statusOf(files, meta, states.get(id) ?? null));
-    }
-    return statuses;
+      return meta && this.statusOf(files, meta);
+    }));
+    return statuses.filter((s): s is ContainerStatus => s !== undefined);
   }
 
   /** Wraps a state change so listings taken before or during it are not reused after it. */
@@ -269,17 +271,19 @@ export class RuncRuntime implements ContainerRuntime {
     return { files, meta };
   }
 
-  /** `runc` is the container's entry from `runc list` when the caller has it (null: runc does not know it). */
-  private async statusOf(files: ContainerFiles, meta: ContainerMeta, runc?: RuncState | null): Promise<ContainerStatus> {
+  private async statusOf(files: ContainerFiles, meta: ContainerMeta): Promise<ContainerStatus> {
     const exit = await readJson<ExitRecord>(files.exit);
     if (exit) return composeStatus({ meta, monitorAlive: false, exit });
     const monitor = await readJson<MonitorRecord>(files.monitor);
     if (!monitor) return composeStatus({ meta, monitorAlive: false });
     // Liveness before the exit code: a conmon seen dead has already written its exit file, if ever.
     const monitorAlive = await liveConmon(files);
-    if (runc === undefined) runc = await this.runcState(meta.config.id);
-    const recorded = await this.recordConmonExit(files, meta, monitor, runc ?? undefined);
-    return composeStatus({ meta, monitor, monitorAlive, exit: recorded, runc: runc ?? undefined });
+    const recorded = await this.recordConmonExit(files, meta, monitor);
+    if (recorded || !monitorAlive) return composeStatus({ meta, monitor, monitorAlive, exit: recorded });
+    const pid = Number(await readFile(files.containerPid, 'utf8').catch(() => '')) || undefined;
+    // No startedAt: an agent died between `runc create` and recording the start; only runc knows if it ran.
+    const runc = monitor.startedAt ? undefined : (await this.runcState(meta.config.id)) ?? undefined;
+    return composeStatus({ meta, monitor, monitorAlive, pid, runc });
   }
 
   /**
@@ -287,13 +291,13 @@ export class RuncRuntime implements ContainerRuntime {
    * removeContainer's `runc delete` drops the cgroup, and conmon knows only the exit code. Undefined while
    * the container has not exited.
    */
-  private async recordConmonExit(files: ContainerFiles, meta: ContainerMeta, monitor: MonitorRecord, runc: RuncState | undefined): Promise<ExitRecord | undefined> {
+  private async recordConmonExit(files: ContainerFiles, meta: ContainerMeta, monitor: MonitorRecord): Promise<ExitRecord | undefined> {
     const code = await readFile(files.conmonExit, 'utf8').catch(() => undefined);
     if (code === undefined || !/^-?\d+$/.test(code.trim())) return undefined;
     const record: ExitRecord = {
       exitCode: Number(code.trim()),
       oomKilled: parseOomKills(await readFile(oomCounterFile(this.cgroupMode, meta.cgroupsPath), 'utf8').catch(() => '')) > 0,
-      startedAt: runc?.created ?? monitor.launchedAt,
+      startedAt: monitor.startedAt ?? (await this.runcState(meta.config.id))?.created ?? monitor.launchedAt,
       finishedAt: (await stat(files.conmonExit)).mtime.toISOString(),
     };
     await this.recordExit(files, record);

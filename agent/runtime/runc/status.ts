@@ -1,4 +1,7 @@
-/** Turns what is on disk and what runc reports into a ContainerStatus: pure, so each case is table-tested. */
+/**
+ * Turns what is on disk (our records, conmon's files) into a ContainerStatus: pure, so each case is
+ * table-tested. runc's view is needed only for a container whose start the agent did not get to record.
+ */
 import { ExitReason, type ContainerStatus } from '../runtime.js';
 import type { ContainerMeta, ExitRecord, MonitorRecord } from './layout.js';
 
@@ -15,6 +18,8 @@ export interface ObservedContainer {
   monitor?: MonitorRecord;
   monitorAlive: boolean;
   exit?: ExitRecord;
+  /** The container's host pid (from runc create's pid file). */
+  pid?: number;
   runc?: RuncState;
 }
 
@@ -30,7 +35,7 @@ function exitReason(exit: ExitRecord): ExitReason {
   return exit.exitCode === 0 ? ExitReason.Completed : ExitReason.Error;
 }
 
-export function composeStatus({ meta, monitor, monitorAlive, exit, runc }: ObservedContainer): ContainerStatus {
+export function composeStatus({ meta, monitor, monitorAlive, exit, pid, runc }: ObservedContainer): ContainerStatus {
   const { config } = meta;
   const base: ContainerStatus = {
     id: config.id,
@@ -55,17 +60,18 @@ export function composeStatus({ meta, monitor, monitorAlive, exit, runc }: Obser
     };
   }
   if (!monitor) return base;
-  if (runc && (runc.status === 'running' || runc.status === 'paused')) {
-    return { ...base, state: 'running', startedAt: runc.created, pid: runc.pid };
-  }
   if (monitorAlive) {
-    // Starting (runc has not started the process yet), or stopped with the exit record about to be written.
-    return runc?.status === 'stopped' ? { ...base, state: 'running', startedAt: runc.created } : base;
+    // Started and not yet reported exited by conmon (a process that just ended is recorded on the next look).
+    if (monitor.startedAt) return { ...base, state: 'running', startedAt: monitor.startedAt, ...(pid ? { pid } : {}) };
+    if (runc && runc.status !== 'created' && runc.status !== 'creating') {
+      return { ...base, state: 'running', startedAt: runc.created, ...(runc.pid ? { pid: runc.pid } : {}) };
+    }
+    return base;
   }
   return {
     ...base,
     state: 'exited',
-    ...(runc ? { startedAt: runc.created } : {}),
+    ...(monitor.startedAt ? { startedAt: monitor.startedAt } : {}),
     finishedAt: monitor.launchedAt,
     exitCode: UNKNOWN_EXIT_CODE,
     reason: ExitReason.Unknown,
