@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ContainerConfig, ContainerRuntime, ContainerStatus, ExecResult, PodNetwork, PodSandbox, SandboxOptions } from '../runtime.js';
 import { detectCgroupMode, oomCounterFile, parseOomKills, type CgroupMode } from './cgroups.js';
 import { runCommand } from './command.js';
-import { launchConmon, liveConmon, reopenLog } from './conmon.js';
+import { launchConmon, liveConmon, reopenLog, type CreateResult } from './conmon.js';
 import { containerFiles, type ContainerFiles, type ContainerMeta, type ExitRecord, type MonitorRecord } from './layout.js';
 import { rotateLogFiles } from './log-rotation.js';
 import { NetnsSandboxes } from './pod-sandbox.js';
@@ -144,7 +144,7 @@ export class RuncRuntime implements ContainerRuntime {
     const launchedAt = new Date().toISOString();
     const startError = (message: string): Promise<void> =>
       this.recordExit(files, { exitCode: START_ERROR_EXIT_CODE, oomKilled: false, startError: message, startedAt: launchedAt, finishedAt: new Date().toISOString() });
-    let created;
+    let created: CreateResult;
     try {
       created = await launchConmon({
         conmon: this.conmon, runc: this.runc, runcRoot: this.runcRoot, id, files, logPath: meta.logPath, timeoutMs: this.options.startTimeoutMs ?? 30_000,
