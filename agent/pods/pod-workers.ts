@@ -33,7 +33,7 @@ export interface PodWorkersOptions {
   crashBackoff?: BackoffOptions;
   /** Default 1000 ms. */
   resyncMs?: number;
-  /** Pods synced at once; default 4. */
+  /** Pods synced at once; default 16. */
   workers?: number;
   probeRunner?: ProbeRunner;
   /** How long a ConfigMap or Secret read for a pod is reused (default 10 s; see config-source.ts). */
@@ -78,7 +78,7 @@ export class PodWorkers {
   async start(): Promise<void> {
     await this.informer.start();
     await this.removeOrphans();
-    for (let i = 0; i < (this.opts.workers ?? 4); i++) this.loops.push(this.work());
+    for (let i = 0; i < (this.opts.workers ?? 16); i++) this.loops.push(this.work());
   }
 
   /** Stops syncing and probing. Containers keep running: a new PodWorkers on the same runtime adopts them. */
