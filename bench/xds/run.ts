@@ -112,7 +112,8 @@ try {
     const connectWall = hrNow() - before.at;
     cluster.sampleRss();
     lines.push(`clients=${clients}: all holding full state (${Object.entries(started.counts).map(([t, n]) => `${n} ${t}`).join(', ')}) ${seconds(started.connectMs)} after the first connect` +
-      `${started.failed ? `, ${started.failed} streams failed` : ''}; server CPU ${pct(serverCpu(xds.daemon) - before.server, connectWall)} of one core, RSS ${xds.daemon.peakRssMiB.toFixed(0)} MiB`);
+      `${started.failed ? `, ${started.failed} streams failed` : ''}; server CPU ${pct(serverCpu(xds.daemon) - before.server, connectWall)} of one core ` +
+      `(${(serverCpu(xds.daemon) - before.server).toFixed(1)} CPU-s), RSS ${xds.daemon.peakRssMiB.toFixed(0)} MiB`);
     progress(lines.at(-1)!);
 
     for (const kind of KINDS) {
@@ -138,7 +139,8 @@ try {
       }
       cluster.sampleRss();
       lines.push(`  ${kind.padEnd(12)} ${CHANGES} changes, ${acked.count} client convergences: ACKed ${dist(acked)}; received ${dist(received)}` +
-        `${missing ? `; ${missing} never converged within ${args['change-timeout-seconds']} s` : ''}; during the changes server CPU ${pct(serverS, busyMs)}, clients CPU ${pct(clientS, busyMs)}`);
+        `${missing ? `; ${missing} never converged within ${args['change-timeout-seconds']} s` : ''}; during the changes server CPU ${pct(serverS, busyMs)} ` +
+        `(${(serverS / CHANGES).toFixed(2)} CPU-s per change), clients CPU ${pct(clientS, busyMs)}`);
       progress(lines.at(-1)!);
     }
     lines.push(`  peak RSS: xds-server ${xds.daemon.peakRssMiB.toFixed(0)} MiB, client processes ${fleet.peakRssMiB.toFixed(0)} MiB together, registry ${cluster.daemons.find((d) => d.name === 'registry')!.peakRssMiB.toFixed(0)} MiB`);
