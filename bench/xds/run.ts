@@ -106,14 +106,13 @@ try {
 
   for (const [run, clients] of CLIENT_COUNTS.entries()) {
     const xds = await startXds(cluster, cluster.kubeconfig);
-    const before = { server: serverCpu(xds.daemon), at: hrNow() };
+    const before = serverCpu(xds.daemon);
     const started = await ClientFleet.start({ address: `127.0.0.1:${xds.port}`, clients, procs: Number(args.procs), perChannel: Number(args['per-channel']), timeoutMs: Number(args['connect-timeout-seconds']) * 1000 });
     fleet = started.fleet;
-    const connectWall = hrNow() - before.at;
     cluster.sampleRss();
     lines.push(`clients=${clients}: all holding full state (${Object.entries(started.counts).map(([t, n]) => `${n} ${t}`).join(', ')}) ${seconds(started.connectMs)} after the first connect` +
-      `${started.failed ? `, ${started.failed} streams failed` : ''}; server CPU ${pct(serverCpu(xds.daemon) - before.server, connectWall)} of one core ` +
-      `(${(serverCpu(xds.daemon) - before.server).toFixed(1)} CPU-s), RSS ${xds.daemon.peakRssMiB.toFixed(0)} MiB`);
+      `${started.failed ? `, ${started.failed} streams failed` : ''}; server CPU ${pct(serverCpu(xds.daemon) - before, started.connectMs)} of one core ` +
+      `(${(serverCpu(xds.daemon) - before).toFixed(1)} CPU-s), RSS ${xds.daemon.peakRssMiB.toFixed(0)} MiB`);
     progress(lines.at(-1)!);
 
     for (const kind of KINDS) {
