@@ -156,9 +156,11 @@ export class RuncRuntime implements ContainerRuntime {
     if ('error' in created) {
       await startError(created.error);
     } else {
+      // Taken before `runc start`: the process may run and exit before the command returns.
+      const startedAt = new Date().toISOString();
       const started = await runCommand(this.runc, ['--root', this.runcRoot, 'start', id]);
       if (started.code === 0) {
-        await writeAtomically(files.monitor, JSON.stringify({ launchedAt, startedAt: new Date().toISOString() } satisfies MonitorRecord));
+        await writeAtomically(files.monitor, JSON.stringify({ launchedAt, startedAt } satisfies MonitorRecord));
       } else {
         await this.kill(id, 'KILL');
         await startError(started.stderr.trim());
@@ -294,11 +296,14 @@ export class RuncRuntime implements ContainerRuntime {
   private async recordConmonExit(files: ContainerFiles, meta: ContainerMeta, monitor: MonitorRecord): Promise<ExitRecord | undefined> {
     const code = await readFile(files.conmonExit, 'utf8').catch(() => undefined);
     if (code === undefined || !/^-?\d+$/.test(code.trim())) return undefined;
+    const startedAt = monitor.startedAt ?? (await this.runcState(meta.config.id))?.created ?? monitor.launchedAt;
+    // The file's mtime comes from the kernel's coarse clock, which can read a few ms behind Date.
+    const exitedAt = Math.max((await stat(files.conmonExit)).mtimeMs, Date.parse(startedAt));
     const record: ExitRecord = {
       exitCode: Number(code.trim()),
       oomKilled: parseOomKills(await readFile(oomCounterFile(this.cgroupMode, meta.cgroupsPath), 'utf8').catch(() => '')) > 0,
-      startedAt: monitor.startedAt ?? (await this.runcState(meta.config.id))?.created ?? monitor.launchedAt,
-      finishedAt: (await stat(files.conmonExit)).mtime.toISOString(),
+      startedAt,
+      finishedAt: new Date(exitedAt).toISOString(),
     };
     await this.recordExit(files, record);
     return record;
