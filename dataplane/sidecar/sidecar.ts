@@ -32,7 +32,21 @@ export interface Sidecar {
   stop(): Promise<void>;
 }
 
+/** Checks the options a user gives (CLI flags in parentheses); throws naming the option and the fix. */
+export function validateSidecarOptions(opts: SidecarOptions): void {
+  const port = (value: number, name: string): void => {
+    if (!Number.isInteger(value) || value < 0 || value > 65535) throw new Error(`${name} must be a port number 0-65535, got ${value}`);
+  };
+  const server = /^(\[[0-9a-fA-F:]+\]|[^:\s]+):(\d+)$/.exec(opts.xdsServer);
+  if (!server) throw new Error(`xdsServer (--xds-server) must be HOST:PORT, e.g. 127.0.0.1:18000; got ${JSON.stringify(opts.xdsServer)}`);
+  port(Number(server[2]), 'the port of xdsServer (--xds-server)');
+  if (!opts.nodeId.trim()) throw new Error('nodeId (--node-id) must not be empty: give the pod\'s identity, e.g. <namespace>/<pod>');
+  port(opts.outboundPort, 'outboundPort (--outbound-port)');
+  port(opts.adminPort, 'adminPort (--admin-port)');
+}
+
 export async function startSidecar(opts: SidecarOptions): Promise<Sidecar> {
+  validateSidecarOptions(opts);
   const host = opts.host ?? '127.0.0.1';
   const stats = new SidecarStats();
   const runtimes = new ClusterRuntimes(stats);
