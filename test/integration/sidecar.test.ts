@@ -3,7 +3,7 @@
  * outbound proxy) and plain HTTP backends on 127.0.0.1 registered as Endpoints of Services (each address with a
  * targetRef to a Pod object carrying the subset labels; the pods never run, only their labels matter).
  *
- * Requests go to the sidecar's outbound port with the Service's name as Host, as an app's would once its traffic
+ * Requests go to the sidecar's outbound port with the Service's name (or cluster IP) as Host, as an app's would once its traffic
  * is redirected: they reach the backends, a TrafficRoute splits them 90/10 between subsets, a retry hides an
  * endpoint answering 503, route header edits apply, and the admin endpoint's stats count every request.
  */
@@ -119,12 +119,15 @@ describe('sidecar outbound proxy against the real xDS server', () => {
     await cluster?.stop();
   });
 
-  it('routes requests by Service name to every backend', async () => {
+  it('routes requests by Service name or cluster IP to every backend', async () => {
     await waitFor('a request through the sidecar to succeed', async () => (await via(host(WEB)).catch(() => undefined))?.status === 200, 20_000);
     const seen = await tally(host(WEB), 30);
     expect([...seen.keys()].sort()).toEqual(['v1-a', 'v1-b', 'v2']);
     expect((await via(WEB)).status).toBe(200);
     expect((await via(`${WEB}.${NS}`)).status).toBe(200);
+    const ip = (await cluster.client.resource<Service>('services').get(WEB, NS)).spec.clusterIP;
+    expect(ip).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+    expect((await via(`${ip}:${PORT}`)).status).toBe(200);
     expect((await via('nowhere.example')).status).toBe(404);
   });
 
