@@ -12,7 +12,7 @@
  *   reporting the versions it holds; the config stays in force while disconnected.
  */
 import { credentials, makeGenericClientConstructor, status, type Client, type ClientDuplexStream } from '@grpc/grpc-js';
-import { aggregatedDiscoveryService, CLUSTER_TYPE, ENDPOINT_TYPE, LISTENER_TYPE, ROUTE_TYPE, type ResourceType } from '../../control/xds-server/protos.js';
+import { aggregatedDiscoveryService, CLUSTER_TYPE, ENDPOINT_TYPE, LISTENER_TYPE, RESOURCE_TYPES, ROUTE_TYPE, type ResourceType } from '../../control/xds-server/protos.js';
 import { EMPTY_CONFIG, edsNames, routeNames, withUpdate, type ProxyConfig } from './config-model.js';
 import { decodeResponse } from './resource-decode.js';
 import type { AnyValue, DiscoveryRequest, ReceivedResponse } from './xds-types.js';
@@ -34,7 +34,7 @@ type AdsCall = ClientDuplexStream<DiscoveryRequest, ReceivedResponse>;
 // The generic constructor adds the service's methods dynamically; this is the one the client calls.
 type AdsClient = Client & { StreamAggregatedResources(): AdsCall };
 
-const KNOWN: ReadonlySet<string> = new Set([LISTENER_TYPE, ROUTE_TYPE, CLUSTER_TYPE, ENDPOINT_TYPE]);
+const KNOWN: ReadonlySet<string> = new Set(RESOURCE_TYPES);
 /** google.rpc.Code INVALID_ARGUMENT, as Envoy sends in a NACK. */
 const INVALID_ARGUMENT = 3;
 
@@ -71,8 +71,10 @@ export class XdsClient {
   }
 
   private connect(): void {
-    const Ctor = makeGenericClientConstructor(aggregatedDiscoveryService(true), 'AggregatedDiscoveryService');
-    this.client ??= new Ctor(this.opts.server, credentials.createInsecure()) as unknown as AdsClient;
+    if (!this.client) {
+      const Ctor = makeGenericClientConstructor(aggregatedDiscoveryService(true), 'AggregatedDiscoveryService');
+      this.client = new Ctor(this.opts.server, credentials.createInsecure()) as unknown as AdsClient;
+    }
     const call = this.client.StreamAggregatedResources();
     this.call = call;
     this.nodeSent = false;
