@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { inboundListenerName, resourceName, servicePortResourceName, subsetClusterName } from './naming.js';
+import { inboundListenerName, resourceName, serviceDomains, servicePortResourceName, subsetClusterName } from './naming.js';
 
 describe('derived resource names', () => {
   const base = resourceName('web', 'shop', 80, 'cluster.local');
@@ -11,5 +11,13 @@ describe('derived resource names', () => {
 
   it('lead back to the Service port name', () => {
     for (const derived of [base, subsetClusterName(base, { version: 'v2' }), inboundListenerName(base)]) expect(servicePortResourceName(derived)).toBe(base);
+  });
+});
+
+describe('service domains', () => {
+  it('list the names and cluster IPs, each alone and with the port', () => {
+    const domains = serviceDomains('web', 'shop', 80, 'cluster.local', ['10.96.0.7', 'fd00::7', 'None']);
+    expect(domains).toEqual(expect.arrayContaining(['web', 'web:80', 'web.shop', 'web.shop.svc.cluster.local:80', '10.96.0.7', '10.96.0.7:80', '[fd00::7]:80']));
+    expect(domains.some((d) => d.startsWith('None'))).toBe(false);
   });
 });

@@ -15,9 +15,13 @@ export function resourceName(name: string, namespace: string, port: number, zone
   return `${serviceHost(name, namespace, zone)}:${port}`;
 }
 
-/** The authorities a client may use for the service, each alone and with `:port`, as virtual host domains. */
-export function serviceDomains(name: string, namespace: string, port: number, zone: string): string[] {
-  const hosts = [name, `${name}.${namespace}`, `${name}.${namespace}.svc`, serviceHost(name, namespace, zone)];
+/**
+ * The authorities a client may use for the service, each alone and with `:port`, as virtual host domains: its
+ * names and its cluster IPs (a sidecar sees the IP as Host when the app dialled the address; IPv6 in brackets).
+ */
+export function serviceDomains(name: string, namespace: string, port: number, zone: string, clusterIPs: string[] = []): string[] {
+  const ips = clusterIPs.filter((ip) => ip && ip !== 'None').map((ip) => (ip.includes(':') ? `[${ip}]` : ip));
+  const hosts = [name, `${name}.${namespace}`, `${name}.${namespace}.svc`, serviceHost(name, namespace, zone), ...ips];
   return hosts.flatMap((h) => [h, `${h}:${port}`]);
 }
 

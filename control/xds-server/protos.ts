@@ -47,16 +47,22 @@ export function xdsProtoDirs(): string[] {
   return ['envoy-api', 'xds', 'googleapis', 'protoc-gen-validate'].map((d) => join(root, 'deps', d));
 }
 
-let ads: ServiceDefinition | undefined;
+const loaded = new Map<boolean, ServiceDefinition>();
 
-/** `envoy.service.discovery.v3.AggregatedDiscoveryService`, with snake_case fields, string enums and default values. */
-export function aggregatedDiscoveryService(): ServiceDefinition {
-  if (ads) return ads;
-  const definition = loadSync(PROTO_FILES, { keepCase: true, longs: String, enums: String, defaults: true, oneofs: true, includeDirs: xdsProtoDirs() });
+/**
+ * `envoy.service.discovery.v3.AggregatedDiscoveryService`, with snake_case fields, string enums and default values.
+ * `unpackAny` (for clients) decodes every received `Any` into `{ '@type': url, ...fields }`, the shape the server
+ * writes; without it an `Any` arrives as `{ type_url, value: Buffer }`.
+ */
+export function aggregatedDiscoveryService(unpackAny = false): ServiceDefinition {
+  const cached = loaded.get(unpackAny);
+  if (cached) return cached;
+  const definition = loadSync(PROTO_FILES, { keepCase: true, longs: String, enums: String, defaults: true, oneofs: true, json: unpackAny, includeDirs: xdsProtoDirs() });
   // loadPackageDefinition returns nested namespaces typed as a loose record; the path below is fixed by the proto.
   const grpcObject = loadPackageDefinition(definition) as unknown as {
     envoy: { service: { discovery: { v3: { AggregatedDiscoveryService: { service: ServiceDefinition } } } } };
   };
-  ads = grpcObject.envoy.service.discovery.v3.AggregatedDiscoveryService.service;
-  return ads;
+  const service = grpcObject.envoy.service.discovery.v3.AggregatedDiscoveryService.service;
+  loaded.set(unpackAny, service);
+  return service;
 }

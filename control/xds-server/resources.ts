@@ -65,7 +65,7 @@ export function buildServiceResources(service: Service, inputs: MeshInputs, zone
   for (const port of service.spec.ports ?? []) {
     if ((port.protocol ?? 'TCP') !== 'TCP') continue;
     const resName = resourceName(name, namespace, port.port, zone);
-    const routes = routeConfiguration(resName, serviceDomains(name, namespace, port.port, zone), { namespace, service: name, port, zone, inputs }, route);
+    const routes = routeConfiguration(resName, serviceDomains(name, namespace, port.port, zone, service.spec.clusterIPs ?? (service.spec.clusterIP ? [service.spec.clusterIP] : [])), { namespace, service: name, port, zone, inputs }, route);
     set[LISTENER_TYPE].set(resName, listener(resName, routes.faults ? [FAULT_HTTP_FILTER, ROUTER_FILTER] : [ROUTER_FILTER]));
     set[ROUTE_TYPE].set(resName, routes.config);
     set[CLUSTER_TYPE].set(resName, cluster(resName, clusterOptions));

@@ -2,13 +2,13 @@
 import { request, type Agent, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import type { Upstream } from './backends.js';
 
-/** Connection-scoped headers that belong to one hop and are never forwarded. */
+/** Connection-scoped headers that belong to one hop and are never forwarded (also used by the sidecar). */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
 
 /** Upstream response headers wait this long before the request fails with 504. */
 export const UPSTREAM_TIMEOUT_MS = 60_000;
 
-function stripHopByHop(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
+export function stripHopByHop(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
   const named = new Set(String(headers.connection ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean));
   const out: OutgoingHttpHeaders = {};
   for (const [k, v] of Object.entries(headers)) if (v !== undefined && !HOP_BY_HOP.has(k) && !named.has(k)) out[k] = v;

@@ -1,0 +1,52 @@
+/**
+ * Consecutive-5xx outlier ejection for one cluster: an endpoint answering `consecutive5xx` 5xx responses (or
+ * failing to connect / resetting) in a row is ejected for `baseEjectionMs` × the number of times it has been
+ * ejected, unless that would eject more than `maxEjectionPercent` of the endpoints (at least one may always be
+ * ejected, as in Envoy). Any success resets the count.
+ */
+import type { OutlierPolicy } from './config-model.js';
+
+interface HostState { consecutive: number; ejections: number; until: number }
+
+export class OutlierDetector {
+  private readonly hosts = new Map<string, HostState>();
+
+  constructor(
+    private policy: OutlierPolicy | undefined,
+    private readonly onEject: (key: string) => void,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  setPolicy(policy: OutlierPolicy | undefined): void {
+    this.policy = policy;
+  }
+
+  isEjected(key: string): boolean {
+    return (this.hosts.get(key)?.until ?? 0) > this.now();
+  }
+
+  /** One upstream outcome of endpoint `key` in a cluster of `endpointCount` endpoints. */
+  record(key: string, failed: boolean, endpointCount: number): void {
+    if (!this.policy) return;
+    const state = this.hosts.get(key) ?? { consecutive: 0, ejections: 0, until: 0 };
+    this.hosts.set(key, state);
+    if (!failed) {
+      state.consecutive = 0;
+      return;
+    }
+    state.consecutive++;
+    if (state.consecutive < this.policy.consecutive5xx || this.isEjected(key)) return;
+    const ejectedNow = [...this.hosts.keys()].filter((k) => this.isEjected(k)).length;
+    const allowed = Math.max(1, Math.floor((endpointCount * this.policy.maxEjectionPercent) / 100));
+    if (ejectedNow >= allowed) return;
+    state.ejections++;
+    state.consecutive = 0;
+    state.until = this.now() + this.policy.baseEjectionMs * state.ejections;
+    this.onEject(key);
+  }
+
+  /** Forgets endpoints no longer in the cluster. */
+  retain(keys: ReadonlySet<string>): void {
+    for (const k of this.hosts.keys()) if (!keys.has(k)) this.hosts.delete(k);
+  }
+}

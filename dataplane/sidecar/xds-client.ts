@@ -1,0 +1,160 @@
+/**
+ * The sidecar's ADS client (State of the World, one gRPC stream for all four types).
+ *
+ * Contract, per stream:
+ * - opens LDS and CDS by wildcard (no names), then RDS and EDS with the names the applied listeners and clusters
+ *   need, re-sending the request whenever those names change; the node goes on the first request only;
+ * - each response is validated as a whole (resource-decode.ts): if every resource is good it is applied (a new
+ *   immutable ProxyConfig, handed to `onConfig`) and ACKed with its version and nonce; otherwise it is NACKed with
+ *   the same nonce, the last applied version and `error_detail` naming the resource and the problem, and the
+ *   previous config stays;
+ * - when the stream fails or ends it reconnects with exponential backoff (jittered) and subscribes again,
+ *   reporting the versions it holds; the config stays in force while disconnected.
+ */
+import { credentials, makeGenericClientConstructor, status, type Client, type ClientDuplexStream } from '@grpc/grpc-js';
+import { aggregatedDiscoveryService, CLUSTER_TYPE, ENDPOINT_TYPE, LISTENER_TYPE, RESOURCE_TYPES, ROUTE_TYPE, type ResourceType } from '../../control/xds-server/protos.js';
+import { EMPTY_CONFIG, edsNames, routeNames, withUpdate, type ProxyConfig } from './config-model.js';
+import { decodeResponse } from './resource-decode.js';
+import type { AnyValue, DiscoveryRequest, ReceivedResponse } from './xds-types.js';
+
+export interface XdsClientOptions {
+  /** `host:port` of the ADS server. */
+  server: string;
+  nodeId: string;
+  /** The node's cluster (Envoy's `--service-cluster`), sent with the node. */
+  nodeCluster?: string;
+  onConfig: (config: ProxyConfig) => void;
+  /** Each ACK and NACK, for stats and logs. */
+  onResponse?: (type: ResourceType, outcome: 'ack' | 'nack', detail: string) => void;
+  log?: (line: string) => void;
+  backoff?: { initialMs: number; maxMs: number };
+}
+
+type AdsCall = ClientDuplexStream<DiscoveryRequest, ReceivedResponse>;
+// The generic constructor adds the service's methods dynamically; this is the one the client calls.
+type AdsClient = Client & { StreamAggregatedResources(): AdsCall };
+
+const KNOWN: ReadonlySet<string> = new Set(RESOURCE_TYPES);
+/** google.rpc.Code INVALID_ARGUMENT, as Envoy sends in a NACK. */
+const INVALID_ARGUMENT = 3;
+
+export class XdsClient {
+  private config: ProxyConfig = EMPTY_CONFIG;
+  private client: AdsClient | undefined;
+  private call: AdsCall | undefined;
+  private nodeSent = false;
+  /** Per type on the current stream: the last nonce received and the names last requested. */
+  private nonces = new Map<ResourceType, string>();
+  private requested = new Map<ResourceType, string>();
+  private failures = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(private readonly opts: XdsClientOptions) {}
+
+  get current(): ProxyConfig {
+    return this.config;
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.connect();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    this.call?.cancel();
+    this.client?.close();
+    this.call = undefined;
+    this.client = undefined;
+  }
+
+  private connect(): void {
+    if (!this.client) {
+      const Ctor = makeGenericClientConstructor(aggregatedDiscoveryService(true), 'AggregatedDiscoveryService');
+      this.client = new Ctor(this.opts.server, credentials.createInsecure()) as unknown as AdsClient;
+    }
+    const call = this.client.StreamAggregatedResources();
+    this.call = call;
+    this.nodeSent = false;
+    this.nonces.clear();
+    this.requested.clear();
+    call.on('data', (resp: ReceivedResponse) => {
+      this.failures = 0;
+      this.handle(resp);
+    });
+    const lost = (why: string): void => {
+      if (this.call !== call) return;
+      this.call = undefined;
+      call.cancel();
+      this.reconnect(why);
+    };
+    call.on('error', (err: Error & { code?: number }) => lost(err.code === status.CANCELLED ? 'cancelled' : err.message));
+    call.on('end', () => lost('stream ended by the server'));
+    for (const type of [LISTENER_TYPE, CLUSTER_TYPE] as const) this.request(type, [], this.config.versions[type], '');
+    this.subscribeNamed('');
+  }
+
+  private reconnect(why: string): void {
+    if (this.stopped) return;
+    const { initialMs, maxMs } = this.opts.backoff ?? { initialMs: 250, maxMs: 30_000 };
+    const ceiling = Math.min(maxMs, initialMs * 2 ** this.failures++);
+    const delay = ceiling / 2 + Math.random() * ceiling / 2;
+    this.opts.log?.(`xds: stream to ${this.opts.server} lost (${why}); reconnecting in ${Math.round(delay)} ms`);
+    this.timer = setTimeout(() => this.connect(), delay);
+  }
+
+  private handle(resp: ReceivedResponse): void {
+    if (!KNOWN.has(resp.type_url)) return;
+    const type = resp.type_url as ResourceType;
+    this.nonces.set(type, resp.nonce);
+    const names = this.namesFor(type);
+    try {
+      const update = decodeResponse(type, resp.resources as unknown as AnyValue[]);
+      this.config = withUpdate(this.config, update, resp.version_info);
+      this.opts.onConfig(this.config);
+      this.request(type, names, resp.version_info, resp.nonce);
+      this.opts.onResponse?.(type, 'ack', resp.version_info);
+    } catch (err) {
+      const message = (err as Error).message;
+      this.request(type, names, this.config.versions[type], resp.nonce, message);
+      this.opts.onResponse?.(type, 'nack', message);
+      this.opts.log?.(`xds: rejected ${type} version ${resp.version_info}: ${message}`);
+      return;
+    }
+    // New listeners or clusters may name route tables or load assignments not yet subscribed to.
+    if (type === LISTENER_TYPE || type === CLUSTER_TYPE) this.subscribeNamed(undefined);
+  }
+
+  /** The names a request of `type` carries: none (wildcard) for LDS and CDS. */
+  private namesFor(type: ResourceType): string[] {
+    if (type === ROUTE_TYPE) return [...routeNames(this.config)].sort();
+    if (type === ENDPOINT_TYPE) return [...edsNames(this.config)].sort();
+    return [];
+  }
+
+  /** (Re)subscribes RDS and EDS when the names needed differ from those requested; `nonce` '' opens them. */
+  private subscribeNamed(nonce: '' | undefined): void {
+    for (const type of [ROUTE_TYPE, ENDPOINT_TYPE] as const) {
+      const names = this.namesFor(type);
+      const previous = this.requested.get(type);
+      if (names.join('\n') === previous || (previous === undefined && names.length === 0)) continue;
+      this.request(type, names, this.config.versions[type], nonce ?? this.nonces.get(type) ?? '');
+    }
+  }
+
+  private request(type: ResourceType, names: string[], version: string, nonce: string, error?: string): void {
+    const req: DiscoveryRequest = {
+      type_url: type,
+      resource_names: names,
+      version_info: version,
+      response_nonce: nonce,
+      ...(error === undefined ? {} : { error_detail: { code: INVALID_ARGUMENT, message: error } }),
+      ...(this.nodeSent ? {} : { node: { id: this.opts.nodeId, cluster: this.opts.nodeCluster ?? '', user_agent_name: 'cairn-sidecar', locality: {} } }),
+    };
+    this.nodeSent = true;
+    if (type === ROUTE_TYPE || type === ENDPOINT_TYPE) this.requested.set(type, names.join('\n'));
+    this.call?.write(req);
+  }
+}
