@@ -2,15 +2,18 @@
  * The State-of-the-World protocol of one ADS stream, without I/O: requests and snapshots in, responses out.
  *
  * Per type URL it keeps the subscribed names, the nonce and content of the last response, the last ACKed
- * version and the last NACK. Contract:
+ * version, the last NACK and which resources the client currently rejects. Contract:
  * - a request whose nonce is not the last one sent for its type is stale and ignored entirely (the client
  *   sends a fresh one after reading the newer response);
- * - the matching nonce with `error_detail` is a NACK: recorded, and the rejected content is not resent;
- *   without it, an ACK: its `version_info` is recorded;
+ * - the matching nonce with `error_detail` is a NACK: recorded, and the rejected content is not resent (a later
+ *   change of the resource is); the resources the message names by index are rejected, the rest of that response
+ *   accepted (gRPC applies the valid ones); without `error_detail` it is an ACK of everything the response carried;
  * - an empty nonce opens the subscription: the client holds nothing of that type, so it is answered in full
  *   (an empty LDS/CDS answer tells the client its names do not exist);
- * - a response is sent when a subscribed resource appears or changes, or (LDS/CDS) disappears; it carries every
- *   subscribed resource that exists, as LDS and CDS require;
+ * - a response is sent when a subscribed resource appears or changes, or (LDS/CDS) disappears; an LDS/CDS response
+ *   carries every subscribed resource that exists (omitted means deleted), an RDS/EDS one only the new and changed
+ *   (so one endpoint change sends one ClusterLoadAssignment). An unsubscribed name is forgotten, so subscribing
+ *   to it again sends it again;
  * - snapshot pushes go out CDS, EDS, LDS, RDS (make-before-break).
  */
 import type { DiscoveryRequest, DiscoveryResponse } from './generated-types.js';
@@ -20,6 +23,30 @@ import type { Snapshot } from './snapshot-cache.js';
 export interface Nack {
   version: string;
   message: string;
+  /** When the NACK arrived (ms since the epoch). */
+  at: number;
+}
+
+/** Why a response went out: a request (subscription) or a new snapshot (a config change, for convergence). */
+export type PushTrigger = 'request' | 'snapshot';
+
+export type StreamEvent =
+  | { kind: 'push'; type: ResourceType; version: string; names: string[]; trigger: PushTrigger }
+  | { kind: 'ack'; type: ResourceType; version: string; names: string[]; trigger: PushTrigger }
+  | { kind: 'nack'; type: ResourceType; version: string; message: string; rejected: ReadonlyMap<string, string> };
+
+/** What one stream holds of one type, for the proxy registry and the status writer. */
+export interface TypeStatus {
+  /** Subscribed names; `*` stands for every resource of the type. */
+  names: string[];
+  sentVersion: string;
+  sentNonce: string;
+  ackedVersion?: string;
+  nack?: Nack;
+  /** Resource name → the client's error, for the resources it currently rejects. */
+  rejected: ReadonlyMap<string, string>;
+  /** The names of the last response while the client has not answered it. */
+  awaiting: string[];
 }
 
 interface TypeState {
@@ -30,12 +57,36 @@ interface TypeState {
   version: string;
   /** Name → hash of what the last response carried. */
   sent: Map<string, string>;
+  /** The last response's resource names in order (NACKs name resources by index) and why it went out. */
+  last: { names: string[]; trigger: PushTrigger; answered: boolean };
   ackedVersion?: string;
   nack?: Nack;
+  rejected: Map<string, string>;
 }
 
 const isResourceType = (url: string): url is ResourceType => (RESOURCE_TYPES as readonly string[]).includes(url);
 const isStateOfTheWorld = (type: ResourceType): boolean => type === LISTENER_TYPE || type === CLUSTER_TYPE;
+
+/**
+ * The resources a NACK rejects, each with its own error. gRPC writes `resource index <i>: <error>` per bad
+ * resource; other clients (Envoy) name the resources in free text; failing both, the whole response is rejected.
+ */
+export function rejectedResources(message: string, names: readonly string[]): Map<string, string> {
+  const byIndex = [...message.matchAll(/resource index (\d+): /g)];
+  if (byIndex.length > 0) {
+    const out = new Map<string, string>();
+    byIndex.forEach((m, i) => {
+      const name = names[Number(m[1])];
+      const next = byIndex[i + 1];
+      // Errors are joined with '; ' inside one '[...]'.
+      const text = next ? message.slice(m.index + m[0].length, next.index).replace(/; $/, '') : message.slice(m.index + m[0].length).replace(/\]$/, '');
+      if (name !== undefined) out.set(name, text);
+    });
+    if (out.size > 0) return out;
+  }
+  const named = names.filter((n) => message.includes(n));
+  return new Map((named.length > 0 ? named : names).map((n) => [n, message]));
+}
 
 export class AdsStream {
   /** The client's node, from its first request (later requests omit it). */
@@ -43,7 +94,11 @@ export class AdsStream {
   private readonly types = new Map<ResourceType, TypeState>();
   private nonces = 0;
 
-  constructor(private snapshot: Snapshot) {}
+  constructor(
+    private snapshot: Snapshot,
+    private readonly onEvent: (event: StreamEvent) => void = () => {},
+    private readonly now: () => number = Date.now,
+  ) {}
 
   handleRequest(req: DiscoveryRequest): DiscoveryResponse[] {
     this.node ??= req.node;
@@ -51,20 +106,25 @@ export class AdsStream {
     const type = req.type_url;
     const existing = this.types.get(type);
     if (req.response_nonce !== '' && req.response_nonce !== existing?.nonce) return [];
-    const state: TypeState = existing ?? { names: new Set(), wildcard: false, nonce: '', version: '', sent: new Map() };
+    const state: TypeState = existing ?? {
+      names: new Set(), wildcard: false, nonce: '', version: '', sent: new Map(), last: { names: [], trigger: 'request', answered: true }, rejected: new Map(),
+    };
     this.types.set(type, state);
     if (req.response_nonce === '') {
       state.sent.clear();
       state.wildcard = isStateOfTheWorld(type) && req.resource_names.length === 0;
-    } else if (req.error_detail) {
-      state.nack = { version: state.version, message: req.error_detail.message };
-    } else {
-      state.ackedVersion = req.version_info;
-      state.nack = undefined;
+    } else if (!state.last.answered) {
+      state.last.answered = true;
+      if (req.error_detail) this.recordNack(type, state, req.error_detail.message);
+      else this.recordAck(type, state, req.version_info);
     }
     if (req.resource_names.includes('*')) state.wildcard = true;
     state.names = new Set(req.resource_names.filter((n) => n !== '*'));
-    const response = this.respond(type, state, req.response_nonce === '');
+    if (!state.wildcard) {
+      // The client dropped these: it forgets them, so a later subscription must send them again.
+      for (const n of [...state.sent.keys()]) if (!state.names.has(n)) state.sent.delete(n);
+    }
+    const response = this.respond(type, state, req.response_nonce === '', 'request');
     return response ? [response] : [];
   }
 
@@ -74,7 +134,7 @@ export class AdsStream {
     const out: DiscoveryResponse[] = [];
     for (const type of RESOURCE_TYPES) {
       const state = this.types.get(type);
-      const response = state && this.respond(type, state, false);
+      const response = state && this.respond(type, state, false, 'snapshot');
       if (response) out.push(response);
     }
     return out;
@@ -89,16 +149,60 @@ export class AdsStream {
     return isResourceType(typeUrl) ? this.types.get(typeUrl)?.nack : undefined;
   }
 
-  private respond(type: ResourceType, state: TypeState, opening: boolean): DiscoveryResponse | undefined {
+  /** The state of every type the client opened. */
+  status(): Map<ResourceType, TypeStatus> {
+    return new Map([...this.types].map(([type, s]) => [type, {
+      names: s.wildcard ? ['*', ...s.names] : [...s.names],
+      sentVersion: s.version,
+      sentNonce: s.nonce,
+      ackedVersion: s.ackedVersion,
+      nack: s.nack,
+      rejected: new Map(s.rejected),
+      awaiting: s.last.answered ? [] : [...s.last.names],
+    }]));
+  }
+
+  /** Whether the client subscribes to `name` of `type` (by name or by wildcard). */
+  subscribes(type: ResourceType, name: string): boolean {
+    const state = this.types.get(type);
+    return !!state && (state.wildcard || state.names.has(name));
+  }
+
+  private recordAck(type: ResourceType, state: TypeState, version: string): void {
+    state.ackedVersion = version;
+    state.nack = undefined;
+    for (const n of state.last.names) state.rejected.delete(n);
+    this.onEvent({ kind: 'ack', type, version, names: state.last.names, trigger: state.last.trigger });
+  }
+
+  private recordNack(type: ResourceType, state: TypeState, message: string): void {
+    state.nack = { version: state.version, message, at: this.now() };
+    const rejected = rejectedResources(message, state.last.names);
+    for (const n of state.last.names) {
+      const error = rejected.get(n);
+      if (error === undefined) state.rejected.delete(n);
+      else state.rejected.set(n, error);
+    }
+    this.onEvent({ kind: 'nack', type, version: state.version, message, rejected });
+  }
+
+  private respond(type: ResourceType, state: TypeState, opening: boolean, trigger: PushTrigger): DiscoveryResponse | undefined {
     const available = this.snapshot.resources[type];
-    const names = state.wildcard ? [...available.keys()] : [...state.names].filter((n) => available.has(n));
+    const subscribed = (n: string): boolean => state.wildcard || state.names.has(n);
+    for (const n of [...state.rejected.keys()]) if (!available.has(n) || !subscribed(n)) state.rejected.delete(n);
+    const present = state.wildcard ? [...available.keys()] : [...state.names].filter((n) => available.has(n));
     const sotw = isStateOfTheWorld(type);
-    const changed = names.some((n) => state.sent.get(n) !== available.get(n)!.hash)
-      || (sotw && [...state.sent.keys()].some((n) => (state.wildcard || state.names.has(n)) && !available.has(n)));
-    if (!changed && !(opening && (sotw || names.length > 0))) return undefined;
-    state.sent = new Map(names.map((n) => [n, available.get(n)!.hash]));
+    const changed = present.filter((n) => state.sent.get(n) !== available.get(n)!.hash);
+    const removed = sotw && [...state.sent.keys()].some((n) => !available.has(n));
+    if (changed.length === 0 && !removed && !(opening && (sotw || present.length > 0))) return undefined;
+    // LDS/CDS responses carry every subscribed resource; RDS/EDS only what the client does not hold yet.
+    const names = sotw ? present : changed;
+    if (sotw) state.sent.clear();
+    for (const n of names) state.sent.set(n, available.get(n)!.hash);
     state.nonce = String(++this.nonces);
     state.version = this.snapshot.version;
+    state.last = { names, trigger, answered: false };
+    this.onEvent({ kind: 'push', type, version: state.version, names, trigger });
     return {
       version_info: this.snapshot.version,
       type_url: type,

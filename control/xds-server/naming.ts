@@ -18,3 +18,9 @@ export function serviceDomains(name: string, namespace: string, port: number, zo
   const hosts = [name, `${name}.${namespace}`, `${name}.${namespace}.svc`, serviceHost(name, namespace, zone)];
   return hosts.flatMap((h) => [h, `${h}:${port}`]);
 }
+
+/** The Service behind a resource name written by `resourceName`; undefined for any other name. */
+export function parseResourceName(name: string): { name: string; namespace: string; port: number } | undefined {
+  const m = /^([a-z0-9-]+)\.([a-z0-9-]+)\.svc\.[^:]+:(\d+)$/.exec(name);
+  return m ? { name: m[1]!, namespace: m[2]!, port: Number(m[3]) } : undefined;
+}

@@ -20,6 +20,9 @@ export const ROUTER_TYPE = 'type.googleapis.com/envoy.extensions.filters.http.ro
 export const RESOURCE_TYPES = [CLUSTER_TYPE, ENDPOINT_TYPE, LISTENER_TYPE, ROUTE_TYPE] as const;
 export type ResourceType = (typeof RESOURCE_TYPES)[number];
 
+/** Short names of the types, for metric labels and debug output. */
+export const TYPE_LABELS: Record<ResourceType, string> = { [CLUSTER_TYPE]: 'cds', [ENDPOINT_TYPE]: 'eds', [LISTENER_TYPE]: 'lds', [ROUTE_TYPE]: 'rds' };
+
 const PROTO_FILES = [
   'envoy/service/discovery/v3/ads.proto',
   'envoy/config/listener/v3/listener.proto',

@@ -2,16 +2,22 @@
  * `startXdsServer`: the Envoy xDS v3 ADS server (State of the World) over gRPC, fed by Service and Endpoints
  * informers. Every stream gets the same snapshot (per-node snapshots come with traffic policy); each informer
  * event updates the snapshot and pushes the changed resources to every stream that subscribed to them.
+ * Around it: the registry of connected proxies, the status writer turning their ACKs and NACKs into the mesh
+ * policies' `Accepted` condition, and (with `metricsPort`) /metrics and /debug/xds/proxies.
  */
 import { Server, ServerCredentials, status, type ServerDuplexStream, type ServerErrorResponse } from '@grpc/grpc-js';
 import type { Endpoints, Service } from '../../api/types/core.js';
 import type { ApiClient } from '../client/client.js';
 import { Informer } from '../client/informer.js';
-import { AdsStream } from './ads-stream.js';
+import { serveMetrics, type MetricsServer } from '../../agent/metrics-server.js';
+import { AdsStream, type StreamEvent } from './ads-stream.js';
 import type { DiscoveryRequest, DiscoveryResponse } from './generated-types.js';
 import { DEFAULT_ZONE } from './naming.js';
 import { aggregatedDiscoveryService } from './protos.js';
+import { ProxyRegistry } from './proxy-registry.js';
 import { SnapshotCache } from './snapshot-cache.js';
+import { StatusWriter } from './status-writer.js';
+import { XdsMetrics } from './xds-metrics.js';
 
 export interface XdsServerOptions {
   client: ApiClient;
@@ -21,6 +27,13 @@ export interface XdsServerOptions {
   /** Cluster domain in resource names (default cluster.local). */
   zone?: string;
   log?: (line: string) => void;
+  /** Serve /metrics, /healthz and /debug/xds/proxies on metricsHost:metricsPort (0: a free port); off when unset. */
+  metricsPort?: number;
+  /** Default 127.0.0.1: the endpoints are not authenticated. */
+  metricsHost?: string;
+  /** Write mesh policies' status from ACKs and NACKs (default true), at most one pass per `statusDebounceMs` (default 500). */
+  writeStatus?: boolean;
+  statusDebounceMs?: number;
 }
 
 export interface XdsServer {
@@ -28,6 +41,10 @@ export interface XdsServer {
   cache: SnapshotCache;
   /** Open streams, for tests and diagnostics. */
   streams: ReadonlySet<AdsStream>;
+  registry: ProxyRegistry;
+  metrics: XdsMetrics;
+  /** The bound metrics port, when `metricsPort` was given. */
+  metricsPort?: number;
   stop(): Promise<void>;
 }
 
@@ -43,25 +60,34 @@ export async function startXdsServer(opts: XdsServerOptions): Promise<XdsServer>
   endpoints.on('update', (_old, e) => cache.setEndpoints(e));
   endpoints.on('delete', (e) => cache.deleteEndpoints(e));
 
+  const registry = new ProxyRegistry();
+  const metrics = new XdsMetrics(() => registry.size);
+  const statusWriter = opts.writeStatus === false ? undefined : new StatusWriter(opts.client, registry, opts.statusDebounceMs, log);
   const streams = new Map<AdsStream, ServerDuplexStream<DiscoveryRequest, DiscoveryResponse>>();
   const send = (call: ServerDuplexStream<DiscoveryRequest, DiscoveryResponse>, responses: DiscoveryResponse[]): void => {
     for (const r of responses) call.write(r);
   };
   cache.on('change', (snapshot) => {
+    metrics.snapshotCreated(snapshot.version);
     for (const [stream, call] of streams) send(call, stream.handleSnapshot(snapshot));
   });
 
   const server = new Server();
   server.addService(aggregatedDiscoveryService(), {
     StreamAggregatedResources(call: ServerDuplexStream<DiscoveryRequest, DiscoveryResponse>) {
-      const stream = new AdsStream(cache.snapshot);
-      streams.set(stream, call);
-      const close = (): void => { streams.delete(stream); };
-      call.on('data', (req: DiscoveryRequest) => {
-        send(call, stream.handleRequest(req));
-        const nack = req.error_detail && stream.lastNack(req.type_url);
-        if (nack) log(`xds: node ${stream.node?.id ?? '?'} rejected ${req.type_url} version ${nack.version}: ${nack.message}`);
+      const stream: AdsStream = new AdsStream(cache.snapshot, (event: StreamEvent) => {
+        metrics.observe(event);
+        // The status writer cares about ACKs and NACKs (and proxies leaving), not about every push.
+        if (event.kind !== 'push') registry.changed();
+        if (event.kind === 'nack') log(`xds: node ${stream.node?.id ?? '?'} rejected ${event.type} version ${event.version}: ${event.message}`);
       });
+      streams.set(stream, call);
+      registry.add(stream);
+      const close = (): void => {
+        streams.delete(stream);
+        registry.remove(stream);
+      };
+      call.on('data', (req: DiscoveryRequest) => send(call, stream.handleRequest(req)));
       call.on('end', () => { close(); call.end(); });
       call.on('error', close);
       call.on('cancelled', close);
@@ -71,15 +97,19 @@ export async function startXdsServer(opts: XdsServerOptions): Promise<XdsServer>
     },
   });
 
+  let metricsServer: MetricsServer | undefined;
   const stop = async (): Promise<void> => {
     for (const call of streams.values()) call.end();
     streams.clear();
     server.forceShutdown();
-    await Promise.all([services.stop(), endpoints.stop()]);
+    await Promise.all([services.stop(), endpoints.stop(), statusWriter?.stop(), metricsServer?.close()]);
   };
   let port: number;
   try {
-    await Promise.all([services.start(), endpoints.start()]);
+    await Promise.all([services.start(), endpoints.start(), statusWriter?.start()]);
+    if (opts.metricsPort !== undefined) {
+      metricsServer = await serveMetrics(metrics.registry, opts.metricsPort, opts.metricsHost, { '/debug/xds/proxies': () => registry.list() });
+    }
     port = await new Promise<number>((resolve, reject) => {
       server.bindAsync(`${opts.host}:${opts.port}`, ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound)));
     });
@@ -87,6 +117,6 @@ export async function startXdsServer(opts: XdsServerOptions): Promise<XdsServer>
     await stop();
     throw err;
   }
-  log(`xds: serving ADS on ${opts.host}:${port}`);
-  return { port, cache, get streams() { return new Set(streams.keys()); }, stop };
+  log(`xds: serving ADS on ${opts.host}:${port}${metricsServer ? `, metrics on ${opts.metricsHost ?? '127.0.0.1'}:${metricsServer.port}` : ''}`);
+  return { port, cache, get streams() { return new Set(streams.keys()); }, registry, metrics, metricsPort: metricsServer?.port, stop };
 }

@@ -1,0 +1,113 @@
+/**
+ * Writes the `Accepted` condition and `rejectedBy` of every TrafficRoute, DestinationPolicy and MeshAuthorization
+ * from the proxies' ACKs and NACKs of its Service's resources (MeshAuthorization: its `destination`; a
+ * namespace default has no Service of its own and is left alone).
+ *
+ * Writes are debounced (one pass per `debounceMs` however many ACKs arrive), go through the status subresource
+ * with the object's resourceVersion (a 409 re-reads the object and recomputes, a few times), and happen only
+ * when the status would change; the writer's own updates come back through the informers as no-ops, so it
+ * never writes in a loop.
+ */
+import { ApiError } from '../../api/errors.js';
+import type { DestinationPolicy, MeshAuthorization, MeshPolicyStatus, TrafficRoute } from '../../api/types/mesh.js';
+import type { ApiClient } from '../client/client.js';
+import { Informer } from '../client/informer.js';
+import type { ResourceClient } from '../client/resource-client.js';
+import { policyStatus, statusChanged } from './policy-status.js';
+import type { ProxyRegistry, ServiceVerdict } from './proxy-registry.js';
+
+type MeshPolicy = TrafficRoute | DestinationPolicy | MeshAuthorization;
+
+const CONFLICT_RETRIES = 3;
+
+function targetService(obj: MeshPolicy): string | undefined {
+  const spec = obj.spec as { service?: string; destination?: { service?: string } };
+  return spec.service ?? spec.destination?.service;
+}
+
+interface Kind {
+  client: ResourceClient<MeshPolicy>;
+  informer: Informer<MeshPolicy>;
+}
+
+export class StatusWriter {
+  private readonly kinds: Kind[];
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private stopped = false;
+
+  constructor(client: ApiClient, private readonly registry: ProxyRegistry, private readonly debounceMs = 500, private readonly log: (line: string) => void = () => {}) {
+    this.kinds = ['trafficroutes', 'destinationpolicies', 'meshauthorizations'].map((plural) => {
+      const resource = client.resource<MeshPolicy>(plural);
+      return { client: resource, informer: new Informer(resource) };
+    });
+  }
+
+  private readonly onChange = (): void => this.schedule();
+
+  async start(): Promise<void> {
+    for (const { informer } of this.kinds) {
+      informer.on('add', this.onChange);
+      informer.on('update', (old, obj) => { if (old.metadata.generation !== obj.metadata.generation) this.schedule(); });
+    }
+    this.registry.on('change', this.onChange);
+    await Promise.all(this.kinds.map((k) => k.informer.start()));
+    this.schedule();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    this.registry.off('change', this.onChange);
+    await this.running;
+    await Promise.all(this.kinds.map((k) => k.informer.stop()));
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      this.running = this.pass().finally(() => {
+        this.running = undefined;
+        if (this.again) {
+          this.again = false;
+          this.schedule();
+        }
+      });
+    }, this.debounceMs);
+  }
+
+  private async pass(): Promise<void> {
+    const verdicts = this.registry.verdicts();
+    for (const kind of this.kinds) {
+      for (const obj of kind.informer.list()) {
+        const service = targetService(obj);
+        if (!service || this.stopped) continue;
+        const verdict = verdicts.get(`${obj.metadata.namespace ?? 'default'}/${service}`);
+        await this.write(kind.client, obj, verdict).catch((err: Error) => {
+          this.log(`xds: status of ${obj.kind ?? 'mesh object'} ${obj.metadata.namespace}/${obj.metadata.name}: ${err.message}`);
+        });
+      }
+    }
+  }
+
+  private async write(client: ResourceClient<MeshPolicy>, obj: MeshPolicy, verdict: ServiceVerdict | undefined): Promise<void> {
+    let current = obj;
+    for (let attempt = 0; ; attempt++) {
+      const status: MeshPolicyStatus | undefined = policyStatus(current.status, verdict, current.metadata.generation, new Date());
+      if (!status || !statusChanged(current.status, status)) return;
+      try {
+        await client.updateStatus({ ...current, status });
+        return;
+      } catch (err) {
+        if (!(err instanceof ApiError) || err.code !== 409 || attempt >= CONFLICT_RETRIES) throw err;
+        current = await client.get(current.metadata.name!, current.metadata.namespace);
+      }
+    }
+  }
+}
