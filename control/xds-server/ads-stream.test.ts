@@ -72,8 +72,35 @@ describe('AdsStream', () => {
 
     cache.deleteService(svc('b'));
     const removal = stream.handleSnapshot(cache.snapshot);
-    expect(removal.map((r) => r.type_url)).toEqual([CLUSTER_TYPE, LISTENER_TYPE]);
+    // The listener goes first, then the cluster it named.
+    expect(removal.map((r) => r.type_url)).toEqual([LISTENER_TYPE, CLUSTER_TYPE]);
     expect(removal.map(names)).toEqual([[A], [A]]);
+  });
+
+  it('moves a route to a new cluster before removing the old one (make-before-break)', () => {
+    const { resources } = setup().cache.snapshot;
+    const snapshot = (version: string, cluster: string): Snapshot => ({
+      version,
+      resources: {
+        ...resources,
+        [CLUSTER_TYPE]: new Map([[cluster, { body: { name: cluster }, hash: cluster }]]),
+        [ROUTE_TYPE]: new Map([['r', { body: { name: 'r', cluster }, hash: cluster }]]),
+      },
+    });
+    const stream = new AdsStream(snapshot('1', 'x'));
+    const [cds] = stream.handleRequest(request(CLUSTER_TYPE, []));
+    const [rds] = stream.handleRequest(request(ROUTE_TYPE, ['r']));
+    stream.handleRequest(request(CLUSTER_TYPE, [], cds!.nonce, '1'));
+    stream.handleRequest(request(ROUTE_TYPE, ['r'], rds!.nonce, '1'));
+    const pushed = stream.handleSnapshot(snapshot('2', 'y'));
+    expect(pushed.map((r) => [r.type_url, names(r)])).toEqual([[CLUSTER_TYPE, ['y', 'x']], [ROUTE_TYPE, ['r']], [CLUSTER_TYPE, ['y']]]);
+    // The client ACKs the last CDS response; the earlier one's nonce is stale by then.
+    stream.handleRequest(request(CLUSTER_TYPE, [], pushed[0]!.nonce, '2'));
+    expect(stream.ackedVersion(CLUSTER_TYPE)).toBe('1');
+    stream.handleRequest(request(CLUSTER_TYPE, [], pushed[2]!.nonce, '2'));
+    expect(stream.ackedVersion(CLUSTER_TYPE)).toBe('2');
+    // A removal alone (no route change) needs no second step.
+    expect(stream.handleSnapshot({ ...snapshot('3', 'y'), resources: { ...snapshot('3', 'y').resources, [CLUSTER_TYPE]: new Map() } }).map((r) => r.type_url)).toEqual([CLUSTER_TYPE]);
   });
 
   it('serves every resource to a wildcard (empty-names) LDS subscription', () => {

@@ -14,11 +14,12 @@
  *   carries every subscribed resource that exists (omitted means deleted), an RDS/EDS one only the new and changed
  *   (so one endpoint change sends one ClusterLoadAssignment). An unsubscribed name is forgotten, so subscribing
  *   to it again sends it again;
- * - snapshot pushes go out CDS, EDS, LDS, RDS (make-before-break).
+ * - snapshot pushes go out CDS, EDS, LDS, RDS (make-before-break); clusters removed while listeners or routes
+ *   change are removed by a last CDS response, after the routes that named them.
  */
 import type { DiscoveryRequest, DiscoveryResponse } from './generated-types.js';
-import { CLUSTER_TYPE, LISTENER_TYPE, RESOURCE_TYPES, type ResourceType } from './protos.js';
-import type { Snapshot } from './snapshot-cache.js';
+import { CLUSTER_TYPE, LISTENER_TYPE, RESOURCE_TYPES, ROUTE_TYPE, type ResourceType } from './protos.js';
+import type { Snapshot, VersionedResource } from './snapshot-cache.js';
 
 export interface Nack {
   version: string;
@@ -130,13 +131,23 @@ export class AdsStream {
 
   /** A new snapshot: the responses (in make-before-break order) for the types whose subscribed content changed. */
   handleSnapshot(snapshot: Snapshot): DiscoveryResponse[] {
+    const previousClusters = this.snapshot.resources[CLUSTER_TYPE];
     this.snapshot = snapshot;
+    // Make-before-break for removals too: while listeners or routes change in this push, removed clusters stay
+    // in the first CDS response (routes may still name them) and go in a second one after the LDS/RDS responses.
+    const referencesMove = ([LISTENER_TYPE, ROUTE_TYPE] as const).some((type) => {
+      const state = this.types.get(type);
+      return !!state && !!this.plan(type, state, false);
+    });
     const out: DiscoveryResponse[] = [];
     for (const type of RESOURCE_TYPES) {
       const state = this.types.get(type);
-      const response = state && this.respond(type, state, false, 'snapshot');
+      const response = state && this.respond(type, state, false, 'snapshot', type === CLUSTER_TYPE && referencesMove ? previousClusters : undefined);
       if (response) out.push(response);
     }
+    const clusters = this.types.get(CLUSTER_TYPE);
+    const removal = referencesMove && clusters && this.respond(CLUSTER_TYPE, clusters, false, 'snapshot');
+    if (removal) out.push(removal);
     return out;
   }
 
@@ -186,19 +197,31 @@ export class AdsStream {
     this.onEvent({ kind: 'nack', type, version: state.version, message, rejected });
   }
 
-  private respond(type: ResourceType, state: TypeState, opening: boolean, trigger: PushTrigger): DiscoveryResponse | undefined {
+  /**
+   * The names a response of `type` would carry now, or undefined when none is due. `keep`: resources gone from
+   * the snapshot that the client holds and should keep for one more response (see handleSnapshot).
+   */
+  private plan(type: ResourceType, state: TypeState, opening: boolean, keep?: ReadonlyMap<string, VersionedResource>): { names: string[]; source: (n: string) => VersionedResource } | undefined {
     const available = this.snapshot.resources[type];
-    const subscribed = (n: string): boolean => state.wildcard || state.names.has(n);
-    for (const n of [...state.rejected.keys()]) if (!available.has(n) || !subscribed(n)) state.rejected.delete(n);
-    const present = state.wildcard ? [...available.keys()] : [...state.names].filter((n) => available.has(n));
+    const source = (n: string): VersionedResource => available.get(n) ?? keep!.get(n)!;
+    const has = (n: string): boolean => available.has(n) || (!!keep?.has(n) && state.sent.has(n));
+    const present = state.wildcard ? [...available.keys(), ...[...state.sent.keys()].filter((n) => !available.has(n) && has(n))] : [...state.names].filter(has);
     const sotw = isStateOfTheWorld(type);
-    const changed = present.filter((n) => state.sent.get(n) !== available.get(n)!.hash);
-    const removed = sotw && [...state.sent.keys()].some((n) => !available.has(n));
+    const changed = present.filter((n) => state.sent.get(n) !== source(n).hash);
+    const removed = sotw && [...state.sent.keys()].some((n) => !has(n));
     if (changed.length === 0 && !removed && !(opening && (sotw || present.length > 0))) return undefined;
     // LDS/CDS responses carry every subscribed resource; RDS/EDS only what the client does not hold yet.
-    const names = sotw ? present : changed;
-    if (sotw) state.sent.clear();
-    for (const n of names) state.sent.set(n, available.get(n)!.hash);
+    return { names: sotw ? present : changed, source };
+  }
+
+  private respond(type: ResourceType, state: TypeState, opening: boolean, trigger: PushTrigger, keep?: ReadonlyMap<string, VersionedResource>): DiscoveryResponse | undefined {
+    const available = this.snapshot.resources[type];
+    for (const n of [...state.rejected.keys()]) if (!available.has(n) || !(state.wildcard || state.names.has(n))) state.rejected.delete(n);
+    const plan = this.plan(type, state, opening, keep);
+    if (!plan) return undefined;
+    const { names, source } = plan;
+    if (isStateOfTheWorld(type)) state.sent.clear();
+    for (const n of names) state.sent.set(n, source(n).hash);
     state.nonce = String(++this.nonces);
     state.version = this.snapshot.version;
     state.last = { names, trigger, answered: false };
@@ -207,7 +230,7 @@ export class AdsStream {
       version_info: this.snapshot.version,
       type_url: type,
       nonce: state.nonce,
-      resources: names.map((n) => ({ '@type': type, ...available.get(n)!.body })),
+      resources: names.map((n) => ({ '@type': type, ...source(n).body })),
     };
   }
 }
