@@ -20,6 +20,7 @@
 import type { DiscoveryRequest, DiscoveryResponse } from './generated-types.js';
 import { CLUSTER_TYPE, LISTENER_TYPE, RESOURCE_TYPES, ROUTE_TYPE, type ResourceType } from './protos.js';
 import type { Snapshot, VersionedResource } from './snapshot-cache.js';
+import type { SnapshotDiff } from './snapshot-diff.js';
 
 export interface Nack {
   version: string;
@@ -129,19 +130,30 @@ export class AdsStream {
     return response ? [response] : [];
   }
 
-  /** A new snapshot: the responses (in make-before-break order) for the types whose subscribed content changed. */
-  handleSnapshot(snapshot: Snapshot): DiscoveryResponse[] {
+  /**
+   * A new snapshot: the responses (in make-before-break order) for the types whose subscribed content changed.
+   * `diff` (the names that changed since the previous snapshot, see snapshotDiff) lets uninterested types be
+   * skipped without looking at every subscription; without it every subscribed resource is compared.
+   */
+  handleSnapshot(snapshot: Snapshot, diff?: SnapshotDiff): DiscoveryResponse[] {
     const previousClusters = this.snapshot.resources[CLUSTER_TYPE];
     this.snapshot = snapshot;
+    const touched = (type: ResourceType): TypeState | undefined => {
+      const state = this.types.get(type);
+      const changed = diff ? diff.get(type) : undefined;
+      if (!state || (diff && !changed)) return undefined;
+      if (changed && !state.wildcard && ![...changed].some((n) => state.names.has(n) || state.sent.has(n))) return undefined;
+      return state;
+    };
     // Make-before-break for removals too: while listeners or routes change in this push, removed clusters stay
     // in the first CDS response (routes may still name them) and go in a second one after the LDS/RDS responses.
     const referencesMove = ([LISTENER_TYPE, ROUTE_TYPE] as const).some((type) => {
-      const state = this.types.get(type);
+      const state = touched(type);
       return !!state && !!this.plan(type, state, false);
     });
     const out: DiscoveryResponse[] = [];
     for (const type of RESOURCE_TYPES) {
-      const state = this.types.get(type);
+      const state = touched(type);
       const response = state && this.respond(type, state, false, 'snapshot', type === CLUSTER_TYPE && referencesMove ? previousClusters : undefined);
       if (response) out.push(response);
     }

@@ -1,7 +1,8 @@
 /**
  * `startXdsServer`: the Envoy xDS v3 ADS server (State of the World) over gRPC, fed by Service and Endpoints
- * informers. Every stream gets the same snapshot (per-node snapshots come with traffic policy); each informer
- * event updates the snapshot and pushes the changed resources to every stream that subscribed to them.
+ * informers. Every stream reads the same immutable snapshot through its own view (its subscriptions and what it
+ * was sent), so no per-node snapshot is ever built: each change is diffed once and each stream looks only at the
+ * changed names, pushing those it subscribed to.
  * Around it: the registry of connected proxies, the status writer turning their ACKs and NACKs into the mesh
  * policies' `Accepted` condition, and (with `metricsPort`) /metrics and /debug/xds/proxies.
  */
@@ -16,6 +17,7 @@ import { DEFAULT_ZONE } from './naming.js';
 import { aggregatedDiscoveryService } from './protos.js';
 import { ProxyRegistry } from './proxy-registry.js';
 import { SnapshotCache } from './snapshot-cache.js';
+import { snapshotDiff } from './snapshot-diff.js';
 import { StatusWriter } from './status-writer.js';
 import { XdsMetrics } from './xds-metrics.js';
 
@@ -67,9 +69,12 @@ export async function startXdsServer(opts: XdsServerOptions): Promise<XdsServer>
   const send = (call: ServerDuplexStream<DiscoveryRequest, DiscoveryResponse>, responses: DiscoveryResponse[]): void => {
     for (const r of responses) call.write(r);
   };
+  let previous = cache.snapshot;
   cache.on('change', (snapshot) => {
     metrics.snapshotCreated(snapshot.version);
-    for (const [stream, call] of streams) send(call, stream.handleSnapshot(snapshot));
+    const diff = snapshotDiff(previous, snapshot);
+    previous = snapshot;
+    for (const [stream, call] of streams) send(call, stream.handleSnapshot(snapshot, diff));
   });
 
   const server = new Server();
