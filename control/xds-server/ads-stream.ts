@@ -185,6 +185,14 @@ export class AdsStream {
     }]));
   }
 
+  /**
+   * Per opened type, the names sent and not answered yet and the rejected ones, without copies (the status
+   * writer reads them for every stream on every pass): valid until the stream handles its next message.
+   */
+  *outstanding(): Iterable<{ awaiting: readonly string[]; rejected: ReadonlyMap<string, string>; nackAt?: number }> {
+    for (const s of this.types.values()) yield { awaiting: s.last.answered ? [] : s.last.names, rejected: s.rejected, nackAt: s.nack?.at };
+  }
+
   /** Whether the client subscribes to `name` of `type` (by name or by wildcard). */
   subscribes(type: ResourceType, name: string): boolean {
     const state = this.types.get(type);

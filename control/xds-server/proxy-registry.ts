@@ -84,14 +84,14 @@ export class ProxyRegistry extends EventEmitter<{ change: [] }> {
     for (const stream of this.streams.keys()) {
       if (!stream.node) continue;
       const node = stream.node.id;
-      for (const s of stream.status().values()) {
+      for (const s of stream.outstanding()) {
         for (const name of s.awaiting) {
           const v = verdict(name);
           if (v) v.pending = true;
         }
         for (const [name, message] of s.rejected) {
           const v = verdict(name);
-          if (v && !v.rejectedBy.some((r) => r.node === node)) v.rejectedBy.push({ node, message, since: s.nack?.at ?? Date.now() });
+          if (v && !v.rejectedBy.some((r) => r.node === node)) v.rejectedBy.push({ node, message, since: s.nackAt ?? Date.now() });
         }
       }
     }
