@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Endpoints, Service } from '../../api/types/core.js';
-import { AdsStream, rejectedResources, type StreamEvent } from './ads-stream.js';
+import { AdsStream } from './ads-stream.js';
+import { rejectedResources, type StreamEvent } from './stream-state.js';
 import type { DiscoveryRequest } from './generated-types.js';
 import { CLUSTER_TYPE, ENDPOINT_TYPE, LISTENER_TYPE, ROUTE_TYPE } from './protos.js';
 import { SnapshotCache, type Snapshot } from './snapshot-cache.js';

@@ -1,10 +1,10 @@
 /**
- * The connected proxies: one entry per open ADS stream, read live from its AdsStream (node, subscriptions,
+ * The connected proxies: one entry per open ADS stream, read live from its stream (AdsStream or DeltaStream: node, subscriptions,
  * versions sent and ACKed, NACKs). Feeds the debug endpoint, the connected-proxies gauge and the policy status
  * writer, which asks which Services' resources each proxy is still applying or rejects.
  */
 import { EventEmitter } from 'node:events';
-import type { AdsStream, TypeStatus } from './ads-stream.js';
+import type { StreamBook, TypeStatus } from './stream-state.js';
 import { parseResourceName } from './naming.js';
 import { TYPE_LABELS } from './protos.js';
 
@@ -39,14 +39,14 @@ export interface ServiceVerdict {
 export type ServiceKey = string;
 
 export class ProxyRegistry extends EventEmitter<{ change: [] }> {
-  private readonly streams = new Map<AdsStream, number>();
+  private readonly streams = new Map<StreamBook, number>();
 
-  add(stream: AdsStream, connectedAt = Date.now()): void {
+  add(stream: StreamBook, connectedAt = Date.now()): void {
     this.streams.set(stream, connectedAt);
     this.emit('change');
   }
 
-  remove(stream: AdsStream): void {
+  remove(stream: StreamBook): void {
     if (this.streams.delete(stream)) this.emit('change');
   }
 

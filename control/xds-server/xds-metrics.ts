@@ -1,6 +1,6 @@
 /** The xDS server's Prometheus metrics: connected proxies, pushes, ACKs and NACKs by type, convergence time. */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { StreamEvent } from './ads-stream.js';
+import type { StreamEvent } from './stream-state.js';
 import { TYPE_LABELS } from './protos.js';
 
 /** Creation times of this many recent snapshot versions are kept; a later ACK of an older one is not timed. */
