@@ -58,13 +58,7 @@ export class AdsStream extends StreamBook {
   handleSnapshot(snapshot: Snapshot, diff?: SnapshotDiff): DiscoveryResponse[] {
     const previousClusters = this.snapshot.resources[CLUSTER_TYPE];
     this.snapshot = snapshot;
-    const touched = (type: ResourceType): TypeState | undefined => {
-      const state = this.types.get(type);
-      const changed = diff ? diff.get(type) : undefined;
-      if (!state || (diff && !changed)) return undefined;
-      if (changed && !state.wildcard && ![...changed].some((n) => state.names.has(n) || state.sent.has(n))) return undefined;
-      return state;
-    };
+    const touched = (type: ResourceType): TypeState | undefined => this.affected(type, diff);
     // Make-before-break for removals too: while listeners or routes change in this push, removed clusters stay
     // in the first CDS response (routes may still name them) and go in a second one after the LDS/RDS responses.
     const referencesMove = ([LISTENER_TYPE, ROUTE_TYPE] as const).some((type) => {

@@ -1,24 +1,25 @@
 /**
- * `startXdsServer`: the Envoy xDS v3 ADS server (State of the World) over gRPC, fed by Service and Endpoints
+ * `startXdsServer`: the Envoy xDS v3 ADS server (State of the World and Delta) over gRPC, fed by Service and Endpoints
  * informers. Every stream reads the same immutable snapshot through its own view (its subscriptions and what it
  * was sent), so no per-node snapshot is ever built: each change is diffed once and each stream looks only at the
  * changed names, pushing those it subscribed to.
  * Around it: the registry of connected proxies, the status writer turning their ACKs and NACKs into the mesh
  * policies' `Accepted` condition, and (with `metricsPort`) /metrics and /debug/xds/proxies.
  */
-import { Server, ServerCredentials, status, type ServerDuplexStream, type ServerErrorResponse } from '@grpc/grpc-js';
+import { Server, ServerCredentials, type ServerDuplexStream } from '@grpc/grpc-js';
 import type { Endpoints, Service } from '../../api/types/core.js';
 import type { ApiClient } from '../client/client.js';
 import { Informer } from '../client/informer.js';
 import { serveMetrics, type MetricsServer } from '../../agent/metrics-server.js';
 import { AdsStream } from './ads-stream.js';
-import type { StreamEvent } from './stream-state.js';
+import { DeltaStream, type DeltaDiscoveryRequest, type DeltaDiscoveryResponse } from './delta-stream.js';
+import type { StreamBook, StreamEvent } from './stream-state.js';
 import type { DiscoveryRequest, DiscoveryResponse } from './generated-types.js';
 import { DEFAULT_ZONE } from './naming.js';
 import { aggregatedDiscoveryService } from './protos.js';
 import { ProxyRegistry } from './proxy-registry.js';
-import { SnapshotCache } from './snapshot-cache.js';
-import { snapshotDiff } from './snapshot-diff.js';
+import { SnapshotCache, type Snapshot } from './snapshot-cache.js';
+import { snapshotDiff, type SnapshotDiff } from './snapshot-diff.js';
 import { StatusWriter } from './status-writer.js';
 import { XdsMetrics } from './xds-metrics.js';
 
@@ -43,7 +44,7 @@ export interface XdsServer {
   port: number;
   cache: SnapshotCache;
   /** Open streams, for tests and diagnostics. */
-  streams: ReadonlySet<AdsStream>;
+  streams: ReadonlySet<StreamBook>;
   registry: ProxyRegistry;
   metrics: XdsMetrics;
   /** The bound metrics port, when `metricsPort` was given. */
@@ -66,46 +67,52 @@ export async function startXdsServer(opts: XdsServerOptions): Promise<XdsServer>
   const registry = new ProxyRegistry();
   const metrics = new XdsMetrics(() => registry.size);
   const statusWriter = opts.writeStatus === false ? undefined : new StatusWriter(opts.client, registry, opts.statusDebounceMs, log);
-  const streams = new Map<AdsStream, ServerDuplexStream<DiscoveryRequest, DiscoveryResponse>>();
-  const send = (call: ServerDuplexStream<DiscoveryRequest, DiscoveryResponse>, responses: DiscoveryResponse[]): void => {
-    for (const r of responses) call.write(r);
-  };
+  /** Open streams of both protocol variants, each with the function pushing a snapshot change to it. */
+  const streams = new Map<StreamBook, { push: (snapshot: Snapshot, diff: SnapshotDiff) => void; end: () => void }>();
   let previous = cache.snapshot;
   cache.on('change', (snapshot) => {
     metrics.snapshotCreated(snapshot.version);
     const diff = snapshotDiff(previous, snapshot);
     previous = snapshot;
-    for (const [stream, call] of streams) send(call, stream.handleSnapshot(snapshot, diff));
+    for (const { push } of streams.values()) push(snapshot, diff);
   });
+
+  const onEvent = (stream: () => StreamBook) => (event: StreamEvent): void => {
+    metrics.observe(event);
+    // The status writer cares about ACKs and NACKs (and proxies leaving), not about every push.
+    if (event.kind !== 'push') registry.changed();
+    if (event.kind === 'nack') log(`xds: node ${stream().node?.id ?? '?'} rejected ${event.type} version ${event.version}: ${event.message}`);
+  };
+  /** Serves one ADS call with `stream` (SotW or Delta): requests in, responses out, registered while open. */
+  function serve<Req, Res>(call: ServerDuplexStream<Req, Res>, stream: StreamBook & { handleRequest(r: Req): Res[]; handleSnapshot(s: Snapshot, d: SnapshotDiff): Res[] }): void {
+    const send = (responses: Res[]): void => { for (const r of responses) call.write(r); };
+    streams.set(stream, { push: (snapshot, diff) => send(stream.handleSnapshot(snapshot, diff)), end: () => call.end() });
+    registry.add(stream);
+    const close = (): void => {
+      streams.delete(stream);
+      registry.remove(stream);
+    };
+    call.on('data', (req: Req) => send(stream.handleRequest(req)));
+    call.on('end', () => { close(); call.end(); });
+    call.on('error', close);
+    call.on('cancelled', close);
+  }
 
   const server = new Server();
   server.addService(aggregatedDiscoveryService(), {
     StreamAggregatedResources(call: ServerDuplexStream<DiscoveryRequest, DiscoveryResponse>) {
-      const stream: AdsStream = new AdsStream(cache.snapshot, (event: StreamEvent) => {
-        metrics.observe(event);
-        // The status writer cares about ACKs and NACKs (and proxies leaving), not about every push.
-        if (event.kind !== 'push') registry.changed();
-        if (event.kind === 'nack') log(`xds: node ${stream.node?.id ?? '?'} rejected ${event.type} version ${event.version}: ${event.message}`);
-      });
-      streams.set(stream, call);
-      registry.add(stream);
-      const close = (): void => {
-        streams.delete(stream);
-        registry.remove(stream);
-      };
-      call.on('data', (req: DiscoveryRequest) => send(call, stream.handleRequest(req)));
-      call.on('end', () => { close(); call.end(); });
-      call.on('error', close);
-      call.on('cancelled', close);
+      const stream: AdsStream = new AdsStream(cache.snapshot, onEvent(() => stream));
+      serve(call, stream);
     },
-    DeltaAggregatedResources(call: ServerDuplexStream<unknown, unknown>) {
-      call.emit('error', { code: status.UNIMPLEMENTED, details: 'Cairn serves State-of-the-World ADS only' } satisfies Partial<ServerErrorResponse>);
+    DeltaAggregatedResources(call: ServerDuplexStream<DeltaDiscoveryRequest, DeltaDiscoveryResponse>) {
+      const stream: DeltaStream = new DeltaStream(cache.snapshot, onEvent(() => stream));
+      serve(call, stream);
     },
   });
 
   let metricsServer: MetricsServer | undefined;
   const stop = async (): Promise<void> => {
-    for (const call of streams.values()) call.end();
+    for (const { end } of streams.values()) end();
     streams.clear();
     server.forceShutdown();
     await Promise.all([services.stop(), endpoints.stop(), statusWriter?.stop(), metricsServer?.close()]);

@@ -5,6 +5,7 @@
  */
 import type { DiscoveryRequest } from './generated-types.js';
 import { CLUSTER_TYPE, LISTENER_TYPE, RESOURCE_TYPES, type ResourceType } from './protos.js';
+import type { SnapshotDiff } from './snapshot-diff.js';
 
 export interface Nack {
   version: string;
@@ -90,6 +91,15 @@ export abstract class StreamBook {
       state = { names: new Set(), wildcard: false, nonce: '', version: '', sent: new Map(), last: { names: [], trigger: 'request', answered: true }, rejected: new Map() };
       this.types.set(type, state);
     }
+    return state;
+  }
+
+  /** The state of `type` if a snapshot change (`diff`; undefined: unknown, so any) may concern this client. */
+  protected affected(type: ResourceType, diff: SnapshotDiff | undefined): TypeState | undefined {
+    const state = this.types.get(type);
+    if (!state || !diff) return state;
+    const changed = diff.get(type);
+    if (!changed || (!state.wildcard && ![...changed].some((n) => state.names.has(n) || state.sent.has(n)))) return undefined;
     return state;
   }
 
