@@ -20,7 +20,7 @@ import { aggregatedDiscoveryService } from './protos.js';
 import { ProxyRegistry } from './proxy-registry.js';
 import { SnapshotCache, type Snapshot } from './snapshot-cache.js';
 import { snapshotDiff, type SnapshotDiff } from './snapshot-diff.js';
-import { StatusWriter } from './status-writer.js';
+import { StatusWriter, type StatusWriterOptions } from './status-writer.js';
 import { XdsMetrics } from './xds-metrics.js';
 
 export interface XdsServerOptions {
@@ -35,9 +35,9 @@ export interface XdsServerOptions {
   metricsPort?: number;
   /** Default 127.0.0.1: the endpoints are not authenticated. */
   metricsHost?: string;
-  /** Write mesh policies' status from ACKs and NACKs (default true), at most one pass per `statusDebounceMs` (default 500). */
+  /** Write mesh policies' status from ACKs and NACKs (default true). */
   writeStatus?: boolean;
-  statusDebounceMs?: number;
+  status?: Omit<StatusWriterOptions, 'log'>;
 }
 
 export interface XdsServer {
@@ -66,7 +66,7 @@ export async function startXdsServer(opts: XdsServerOptions): Promise<XdsServer>
 
   const registry = new ProxyRegistry();
   const metrics = new XdsMetrics(() => registry.size);
-  const statusWriter = opts.writeStatus === false ? undefined : new StatusWriter(opts.client, registry, opts.statusDebounceMs, log);
+  const statusWriter = opts.writeStatus === false ? undefined : new StatusWriter(opts.client, registry, { ...opts.status, log });
   /** Open streams of both protocol variants, each with the function pushing a snapshot change to it. */
   const streams = new Map<StreamBook, { push: (snapshot: Snapshot, diff: SnapshotDiff) => void; end: () => void }>();
   let previous = cache.snapshot;

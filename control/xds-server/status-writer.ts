@@ -25,6 +25,17 @@ function targetService(obj: MeshPolicy): string | undefined {
   return spec.service ?? spec.destination?.service;
 }
 
+export interface StatusWriterOptions {
+  /** At most one pass per this many ms (default 500). */
+  debounceMs?: number;
+  /**
+   * The first pass waits this long after start (default 5000), so a restarted server does not mark a policy
+   * Accepted before the proxies that reject it have reconnected and said so again.
+   */
+  startupGraceMs?: number;
+  log?: (line: string) => void;
+}
+
 interface Kind {
   client: ResourceClient<MeshPolicy>;
   informer: Informer<MeshPolicy>;
@@ -37,7 +48,14 @@ export class StatusWriter {
   private again = false;
   private stopped = false;
 
-  constructor(client: ApiClient, private readonly registry: ProxyRegistry, private readonly debounceMs = 500, private readonly log: (line: string) => void = () => {}) {
+  private readonly debounceMs: number;
+  private readonly log: (line: string) => void;
+  /** No pass before this time: after a restart, proxies get time to reconnect and NACK again. */
+  private notBefore = 0;
+
+  constructor(client: ApiClient, private readonly registry: ProxyRegistry, private readonly opts: StatusWriterOptions = {}) {
+    this.debounceMs = opts.debounceMs ?? 500;
+    this.log = opts.log ?? (() => {});
     this.kinds = ['trafficroutes', 'destinationpolicies', 'meshauthorizations'].map((plural) => {
       const resource = client.resource<MeshPolicy>(plural);
       return { client: resource, informer: new Informer(resource) };
@@ -52,6 +70,7 @@ export class StatusWriter {
       informer.on('update', (old, obj) => { if (old.metadata.generation !== obj.metadata.generation) this.schedule(); });
     }
     this.registry.on('change', this.onChange);
+    this.notBefore = Date.now() + (this.opts.startupGraceMs ?? 5_000);
     await Promise.all(this.kinds.map((k) => k.informer.start()));
     this.schedule();
   }
@@ -79,7 +98,7 @@ export class StatusWriter {
           this.schedule();
         }
       });
-    }, this.debounceMs);
+    }, Math.max(this.debounceMs, this.notBefore - Date.now()));
   }
 
   private async pass(): Promise<void> {

@@ -103,7 +103,7 @@ export abstract class StreamBook {
     return state;
   }
 
-  /** A response matching `nonce` arrived: an ACK, or a NACK when `error` is set; repeats are ignored. */
+  /** The client answered the last response (its nonce matched): an ACK, or a NACK when `error` is set; repeats are ignored. */
   protected answer(type: ResourceType, state: TypeState, version: string, error: string | undefined): void {
     if (state.last.answered) return;
     state.last.answered = true;
@@ -156,14 +156,14 @@ export abstract class StreamBook {
     return !!state && (state.wildcard || state.names.has(name));
   }
 
-  protected recordAck(type: ResourceType, state: TypeState, version: string): void {
+  private recordAck(type: ResourceType, state: TypeState, version: string): void {
     state.ackedVersion = version;
     state.nack = undefined;
     for (const n of state.last.names) state.rejected.delete(n);
     this.onEvent({ kind: 'ack', type, version, names: state.last.names, trigger: state.last.trigger });
   }
 
-  protected recordNack(type: ResourceType, state: TypeState, message: string): void {
+  private recordNack(type: ResourceType, state: TypeState, message: string): void {
     state.nack = { version: state.version, message, at: this.now() };
     const rejected = rejectedResources(message, state.last.names);
     for (const n of state.last.names) {

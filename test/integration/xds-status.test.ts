@@ -62,7 +62,7 @@ describe('xDS NACKs, policy status and restarts with the gRPC xDS client', () =>
   let client: WhoAmIClient | undefined;
   const backends: { server: Server; port: number }[] = [];
   const routes = (): ReturnType<TestCluster['client']['resource']> => cluster.client.resource<TrafficRoute>('trafficroutes');
-  const start = (): Promise<XdsServer> => startXdsServer({ client: cluster.client, host: '127.0.0.1', port: xdsPort, metricsPort: 0, statusDebounceMs: 100 });
+  const start = (): Promise<XdsServer> => startXdsServer({ client: cluster.client, host: '127.0.0.1', port: xdsPort, metricsPort: 0, status: { debounceMs: 100, startupGraceMs: 1_000 } });
   const accepted = async (): Promise<TrafficRoute['status']> => ((await routes().get(SERVICE, NS)) as TrafficRoute).status;
 
   beforeAll(async () => {
