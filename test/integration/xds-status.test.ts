@@ -108,9 +108,12 @@ describe('xDS NACKs, policy status and restarts with the gRPC xDS client', () =>
     expect(proxy!.types.eds!.lastAckedVersion).not.toBe(proxy!.types.eds!.lastNack!.version);
 
     // No resend loop: the rejected version went out once and nothing follows it while the config stands still.
+    // Nor is the status rewritten: the object's resourceVersion stands still too.
     const pushes = await metric(xds, 'cairn_xds_pushes_total{type="eds"}');
+    const written = (await routes().get(SERVICE, NS)).metadata.resourceVersion;
     await sleep(2_000);
     expect(await metric(xds, 'cairn_xds_pushes_total{type="eds"}')).toBe(pushes);
+    expect((await routes().get(SERVICE, NS)).metadata.resourceVersion).toBe(written);
     expect(await metric(xds, 'cairn_xds_nacks_total{type="eds"}')).toBe(1);
     expect(await call(client)).toBe('a'); // the client keeps its last good endpoints
 
