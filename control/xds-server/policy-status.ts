@@ -3,8 +3,8 @@
  * of its Service's resources. Pure: the writer compares the result with the stored status and writes only a
  * difference, so recomputing is free and a settled object is never rewritten.
  */
-import { isDeepStrictEqual } from 'node:util';
 import type { MeshCondition, MeshPolicyStatus, MeshRejection } from '../../api/types/mesh.js';
+import { sameJson } from '../registry/rest/object-meta.js';
 import type { ServiceVerdict } from './proxy-registry.js';
 
 /** At most this many rejecting nodes are listed; the condition message gives the total. */
@@ -43,7 +43,7 @@ export function policyStatus(current: MeshPolicyStatus | undefined, verdict: Ser
   return next;
 }
 
-/** Whether writing `next` over `current` would change anything. */
+/** Whether writing `next` over `current` would change the stored JSON. */
 export function statusChanged(current: MeshPolicyStatus | undefined, next: MeshPolicyStatus): boolean {
-  return !isDeepStrictEqual(current ?? {}, next);
+  return !sameJson(current ?? {}, next);
 }

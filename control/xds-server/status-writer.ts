@@ -16,7 +16,7 @@ import type { ResourceClient } from '../client/resource-client.js';
 import { policyStatus, statusChanged } from './policy-status.js';
 import type { ProxyRegistry, ServiceVerdict } from './proxy-registry.js';
 
-type MeshPolicy = TrafficRoute | DestinationPolicy | MeshAuthorization;
+export type MeshPolicy = TrafficRoute | DestinationPolicy | MeshAuthorization;
 
 const CONFLICT_RETRIES = 3;
 
@@ -108,25 +108,29 @@ export class StatusWriter {
         const service = targetService(obj);
         if (!service || this.stopped) continue;
         const verdict = verdicts.get(`${obj.metadata.namespace ?? 'default'}/${service}`);
-        await this.write(kind.client, obj, verdict).catch((err: Error) => {
+        await writeStatus(kind.client, obj, verdict).catch((err: Error) => {
           this.log(`xds: status of ${obj.kind ?? 'mesh object'} ${obj.metadata.namespace}/${obj.metadata.name}: ${err.message}`);
         });
       }
     }
   }
+}
 
-  private async write(client: ResourceClient<MeshPolicy>, obj: MeshPolicy, verdict: ServiceVerdict | undefined): Promise<void> {
-    let current = obj;
-    for (let attempt = 0; ; attempt++) {
-      const status: MeshPolicyStatus | undefined = policyStatus(current.status, verdict, current.metadata.generation, new Date());
-      if (!status || !statusChanged(current.status, status)) return;
-      try {
-        await client.updateStatus({ ...current, status });
-        return;
-      } catch (err) {
-        if (!(err instanceof ApiError) || err.code !== 409 || attempt >= CONFLICT_RETRIES) throw err;
-        current = await client.get(current.metadata.name!, current.metadata.namespace);
-      }
+/**
+ * Writes the status `obj` should have through the status subresource, if it differs; on a 409 re-reads the
+ * object and recomputes (a few times), so a concurrent writer is neither overwritten nor fought in a loop.
+ */
+export async function writeStatus(client: Pick<ResourceClient<MeshPolicy>, 'get' | 'updateStatus'>, obj: MeshPolicy, verdict: ServiceVerdict | undefined): Promise<void> {
+  let current = obj;
+  for (let attempt = 0; ; attempt++) {
+    const status: MeshPolicyStatus | undefined = policyStatus(current.status, verdict, current.metadata.generation, new Date());
+    if (!status || !statusChanged(current.status, status)) return;
+    try {
+      await client.updateStatus({ ...current, status });
+      return;
+    } catch (err) {
+      if (!(err instanceof ApiError) || err.code !== 409 || attempt >= CONFLICT_RETRIES) throw err;
+      current = await client.get(current.metadata.name!, current.metadata.namespace);
     }
   }
 }
