@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
+import { hostname } from 'node:os';
 import { ApiError } from '../api/errors.js';
 import type { ApiClient } from '../control/client/client.js';
 import { CAIRN_VERSION, jsonLog } from '../control/registry/server.js';
@@ -19,7 +20,16 @@ import { registryCommand, type RegistryArgs } from './commands/registry.js';
 import { addRolloutCommand } from './commands/rollout-command.js';
 import { parseReplicas, scaleCommand } from './commands/scale.js';
 import { schedulerCommand } from './commands/scheduler.js';
-import { up } from './commands/up.js';
+import { DEFAULT_IMAGE_REGISTRY, up } from './commands/up.js';
+import { DEFAULT_NETNS_PREFIX } from '../agent/node/node-agent.js';
+import { DEFAULT_CLUSTER_CIDR } from '../control/controllers/nodeipam/node-ipam-controller.js';
+
+interface UpOptions {
+  dataDir: string; port: number; etcdPort: number; example: boolean; clusterCidr?: string; nodeCidrMaskSize?: number;
+  /** commander's --no-node / --no-image-registry set these false. */
+  node: boolean; nodeName: string; nodeNetns?: string; nodeIp?: string; cgroupParent: string; netnsPrefix: string;
+  imageRegistry: string | false;
+}
 
 const EXAMPLE_APP = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'examples', 'web.yaml');
 const print = (text: string): void => { process.stdout.write(text.endsWith('\n') ? text : text + '\n'); };
@@ -50,18 +60,30 @@ const program = new Command('cairn')
   .showHelpAfterError();
 
 program.command('up')
-  .description('start a local single-machine cluster (embedded etcd, API server, controllers, scheduler); state persists in the data dir')
-  .option('--data-dir <dir>', 'where cluster state, certificates and the kubeconfig live', DEFAULT_DATA_DIR)
+  .description('start a local cluster on this machine: embedded etcd, API server, controllers, scheduler, this machine as its node (pods run with runc) and a local image registry; state persists in the data dir')
+  .option('--data-dir <dir>', 'where cluster state, certificates, the kubeconfig, images and containers live', DEFAULT_DATA_DIR)
   .option('--port <port>', 'API server port', (v) => Number(v), 6443)
   .option('--etcd-port <port>', 'etcd client port (peer port is the next one)', (v) => Number(v), 12379)
   .option('--no-example', 'do not apply the example app on first start')
-  .option('--cluster-cidr <cidr>', 'range node pod CIDRs are cut from (default 10.244.0.0/16)')
+  .option('--cluster-cidr <cidr>', `range node pod CIDRs are cut from (default ${DEFAULT_CLUSTER_CIDR})`)
   .option('--node-cidr-mask-size <n>', 'prefix length of each node\'s pod CIDR (default 24)', (v) => Number(v))
-  .action(async (opts: { dataDir: string; port: number; etcdPort: number; example: boolean; clusterCidr?: string; nodeCidrMaskSize?: number }) => {
-    const cluster = await up({ dataDir: opts.dataDir, port: opts.port, etcdPort: opts.etcdPort, example: opts.example ? EXAMPLE_APP : undefined,
-      controllers: { clusterCIDR: opts.clusterCidr, nodeCIDRMaskSize: opts.nodeCidrMaskSize } },
-      (line) => process.stderr.write(`${line}\n`));
-    print(`Cairn is running at ${cluster.server}\n  kubeconfig: ${cluster.kubeconfig}\n  try: kubectl --kubeconfig ${cluster.kubeconfig} get namespaces\nPress Ctrl-C to stop (state is kept).`);
+  .option('--no-node', 'run the control plane only (pods stay Pending until a `cairn agent` joins)')
+  .option('--node-name <name>', 'the node\'s name', hostname().toLowerCase())
+  .option('--node-netns <name>', 'network namespace (/run/netns/<name>) for the pod network (default: the machine\'s own)')
+  .option('--node-ip <ip>', 'the node\'s address on the pod network (default: the machine\'s first)')
+  .option('--cgroup-parent <path>', 'cgroup the node\'s containers go under', '/cairn')
+  .option('--netns-prefix <prefix>', 'name prefix of the pods\' network namespaces', DEFAULT_NETNS_PREFIX)
+  .option('--image-registry <host:port>', 'loopback address of the local image registry', DEFAULT_IMAGE_REGISTRY)
+  .option('--no-image-registry', 'run no local image registry')
+  .action(async (opts: UpOptions) => {
+    const cluster = await up({
+      dataDir: opts.dataDir, port: opts.port, etcdPort: opts.etcdPort, example: opts.example ? EXAMPLE_APP : undefined,
+      controllers: { clusterCIDR: opts.clusterCidr, nodeCIDRMaskSize: opts.nodeCidrMaskSize },
+      node: opts.node ? { name: opts.nodeName, netns: opts.nodeNetns, ip: opts.nodeIp, cgroupParent: opts.cgroupParent, netnsPrefix: opts.netnsPrefix } : undefined,
+      imageRegistry: opts.imageRegistry || undefined,
+      agentVersion: `v${CAIRN_VERSION}`,
+    }, (line) => process.stderr.write(`${line}\n`));
+    print(`Cairn is running at ${cluster.server}\n  kubeconfig: ${cluster.kubeconfig}\n  try: kubectl --kubeconfig ${cluster.kubeconfig} get pods -o wide\nPress Ctrl-C to stop (state is kept).`);
     untilSignal(cluster.stop);
   });
 
@@ -91,17 +113,20 @@ program.command('controllers')
   .option('--node-monitor-grace-period <s>', 'seconds without a node heartbeat before it is Unknown (default 4)', (v) => Number(v))
   .option('--node-eviction-rate <r>', 'nodes per second tainted for eviction in a healthy zone (default 0.2)', (v) => Number(v))
   .option('--secondary-node-eviction-rate <r>', 'the same in a large, mostly unhealthy zone (default 0.01)', (v) => Number(v))
+  .option('--terminated-pod-gc-threshold <n>', 'terminated pods kept before the oldest are deleted; 0 keeps all (default 12500)', (v) => Number(v))
   .option('--leader-elect [bool]', 'run only while holding the kube-system/cairn-controller-manager Lease, so replicas can stand by', parseBool, true)
   .option('--leader-elect-lease-duration <d>', 'how long a standby waits after the last renewal before taking over', '15s')
   .option('--leader-elect-renew-deadline <d>', 'the leader stops when it could not renew for this long (default 2/3 of the lease)')
   .option('--leader-elect-retry-period <d>', 'between attempts to acquire or renew (default 2/15 of the lease)')
-  .action(async (opts: { clusterCidr?: string; nodeCidrMaskSize?: number; nodeMonitorGracePeriod?: number; nodeEvictionRate?: number; secondaryNodeEvictionRate?: number } & LeaderElectArgs, cmd: Command) => {
+  .action(async (opts: { clusterCidr?: string; nodeCidrMaskSize?: number; nodeMonitorGracePeriod?: number; nodeEvictionRate?: number; secondaryNodeEvictionRate?: number; terminatedPodGcThreshold?: number } & LeaderElectArgs, cmd: Command) => {
     const { client } = await clientFor(globals(cmd));
     const nodeLifecycle = {
       nodeMonitorGracePeriodMs: opts.nodeMonitorGracePeriod === undefined ? undefined : opts.nodeMonitorGracePeriod * 1000,
       evictionRate: opts.nodeEvictionRate, secondaryEvictionRate: opts.secondaryNodeEvictionRate,
     };
-    const controllers = await controllersCommand(client, { clusterCIDR: opts.clusterCidr, nodeCIDRMaskSize: opts.nodeCidrMaskSize, nodeLifecycle }, opts, jsonLog('controllers'));
+    const controllers = await controllersCommand(client, {
+      clusterCIDR: opts.clusterCidr, nodeCIDRMaskSize: opts.nodeCidrMaskSize, nodeLifecycle, podGC: { terminatedPodGCThreshold: opts.terminatedPodGcThreshold },
+    }, opts, jsonLog('controllers'));
     untilSignal(async () => { await controllers.stop(); client.close(); });
   });
 

@@ -9,6 +9,7 @@ command -v kubectl >/dev/null 2>&1 || need+=(kubernetes-client)
 command -v prometheus >/dev/null 2>&1 || need+=(prometheus)   # the tests scrape /metrics with the real Prometheus
 command -v docker-registry >/dev/null 2>&1 || need+=(docker-registry)   # the image tests pull from a real OCI registry
 command -v runc >/dev/null 2>&1 || need+=(runc)   # the agent's OCI runtime
+command -v conmon >/dev/null 2>&1 || need+=(conmon)   # the agent's per-container monitor (logs, exit codes)
 command -v ip >/dev/null 2>&1 || need+=(iproute2)   # pod network namespaces (ip netns)
 command -v nsenter >/dev/null 2>&1 || need+=(util-linux)   # probes run inside the pod's network namespace
 command -v nft >/dev/null 2>&1 || need+=(nftables)   # service VIPs and NetworkPolicy are nftables rules

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { lstat, mkdir, mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildLayer, type LayerEntry } from '../../test/lab/oci-image-builder.js';
+import { buildLayer, type LayerEntry } from './oci-image-builder.js';
 import { DigestMismatchError } from './digest.js';
 import { applyLayer, whiteoutOf } from './layer-unpack.js';
 import { MediaTypes } from './manifest.js';

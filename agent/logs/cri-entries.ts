@@ -1,12 +1,12 @@
 /**
- * Reading the CRI log format the runtime's supervisor writes (runtime/runc/cri-log.ts):
+ * Reading the CRI log format conmon writes for the runc runtime (runtime/runc/conmon.ts):
  * `<RFC3339Nano> <stdout|stderr> <F|P> <text>\n`, rotated as `log.N` ... `log.1` (oldest first), then `log`.
  */
 import { readdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 export interface CriEntry {
-  /** As written: containerd's fixed-width `2006-01-02T15:04:05.000000000Z`. */
+  /** As written: RFC 3339 with nine fraction digits, `...05.000000000Z` (containerd) or `...05.000000000+00:00` (conmon). */
   time: string;
   stream: 'stdout' | 'stderr';
   /** P: the line continues in the stream's next entry. */
@@ -33,6 +33,12 @@ export function timeNs(text: string): bigint | undefined {
   const ms = Date.parse(`${m[1]}${m[3]}`);
   if (Number.isNaN(ms)) return undefined;
   return BigInt(ms) * 1_000_000n + BigInt((m[2] ?? '').padEnd(9, '0'));
+}
+
+/** The fixed-width UTC form `2006-01-02T15:04:05.000000000Z` (containerd's, and what the kubelet prints for --timestamps). */
+export function formatTimestamp(ns: bigint): string {
+  const seconds = new Date(Number(ns / 1_000_000_000n) * 1000).toISOString().slice(0, 19);
+  return `${seconds}.${(ns % 1_000_000_000n).toString().padStart(9, '0')}Z`;
 }
 
 /** The rotated files of `logPath`, oldest first (`log.3`, `log.2`, `log.1`); the live file is not included. */

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CriLogWriter, MAX_LINE_BYTES } from '../runtime/runc/cri-log.js';
+import { CriLogWriter, MAX_LINE_BYTES } from '../../test/lab/cri-log-writer.js';
 import { readLogLines, type FollowControl, type LogOptions } from './log-reader.js';
 
 let dir: string;
@@ -62,6 +62,12 @@ describe('readLogLines', () => {
     w.close();
     expect(await read({ sinceNs: T0 + 3n * SECOND })).toBe('line 3\nline 4\n');
     expect(await read({ tailLines: 1, timestamps: true })).toBe('2023-11-14T22:13:24.000000000Z line 4\n');
+  });
+
+  it('prints conmon\'s offset timestamps in UTC, and filters on their instant', async () => {
+    await writeFile(path, '2023-11-14T22:13:21.000000005+00:00 stdout F one\n2023-11-15T00:13:22.000000000+02:00 stdout F two\n');
+    expect(await read({ timestamps: true })).toBe('2023-11-14T22:13:21.000000005Z one\n2023-11-14T22:13:22.000000000Z two\n');
+    expect(await read({ sinceNs: T0 + 2n * SECOND })).toBe('two\n');
   });
 
   it('joins partial entries into one line and applies limitBytes', async () => {

@@ -5,7 +5,7 @@
  */
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { LineJoiner, parseCriEntry, rotatedFiles, timeNs } from './cri-entries.js';
+import { formatTimestamp, LineJoiner, parseCriEntry, rotatedFiles, timeNs } from './cri-entries.js';
 
 export interface LogOptions {
   /** Only the last N lines (of those `sinceNs` lets through). */
@@ -71,8 +71,11 @@ function formatter(options: LogOptions): (raw: Buffer) => Buffer | undefined {
     const entry = parseCriEntry(raw);
     const line = entry && joiner.push(entry);
     if (!line) return undefined;
-    if (options.sinceNs !== undefined && (timeNs(line.time) ?? 0n) < options.sinceNs) return undefined;
-    return Buffer.concat([options.timestamps ? Buffer.from(`${line.time} `) : Buffer.alloc(0), line.text, Buffer.from('\n')]);
+    const ns = timeNs(line.time);
+    if (options.sinceNs !== undefined && (ns ?? 0n) < options.sinceNs) return undefined;
+    // Printed in UTC whatever offset the writer used (conmon writes +00:00), as the kubelet does.
+    const stamp = options.timestamps ? `${ns === undefined ? line.time : formatTimestamp(ns)} ` : '';
+    return Buffer.concat([Buffer.from(stamp), line.text, Buffer.from('\n')]);
   };
 }
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSelfSignedServingCert } from '../../control/pki/certificates.js';
 import { Labels } from '../pods/container-config.js';
-import { CriLogWriter } from '../runtime/runc/cri-log.js';
+import { CriLogWriter } from '../../test/lab/cri-log-writer.js';
 import type { ContainerStatus } from '../runtime/runtime.js';
 import { LogServer, pickAttempt } from './log-server.js';
 

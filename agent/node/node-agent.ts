@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { ApiClient } from '../../control/client/client.js';
 import type { Taint } from '../../api/types/core.js';
 import { EventRecorder } from '../../control/client/event-recorder.js';
+import { periodic, type Periodic } from '../../control/client/periodic.js';
 import type { GcThresholds } from '../images/image-gc.js';
 import { ImageService } from '../images/image-service.js';
 import type { BackoffOptions } from '../images/pull-backoff.js';
@@ -32,7 +33,7 @@ import { registerNode } from './registration.js';
 
 export interface NodeAgentOptions {
   nodeName: string;
-  /** Holds images/, runtime/ (containers, logs, runc root) and rootfs/ (container layers). */
+  /** Holds images/, runtime/ (containers, logs, runc root), rootfs/ (container layers) and volumes/ (pods' volumes). */
   dataDir: string;
   agentVersion: string;
   hostIP?: string;
@@ -49,6 +50,8 @@ export interface NodeAgentOptions {
   cgroupParent?: string;
   netnsPrefix?: string;
   probeRunner?: ProbeRunner;
+  /** How long a ConfigMap or Secret read for the node's pods is reused before it is read again (default 10 s). */
+  configTtlMs?: number;
   /** How often conditions are judged (default 10 s) and the longest a status write waits when nothing changes (default 5 min). */
   statusIntervalMs?: number;
   statusReportMs?: number;
@@ -68,6 +71,8 @@ export interface NodeAgentOptions {
 /** Specific enough that an agent never takes another tool's (or a test's) `cairn-*` namespaces for its own sandboxes. */
 export const DEFAULT_NETNS_PREFIX = 'cairn-pod-';
 export const DEFAULT_CLUSTER_DOMAIN = 'cluster.local';
+/** The kubelet's ContainerLogMonitorInterval: how often container logs are checked for rotation. */
+const LOG_ROTATION_INTERVAL_MS = 10_000;
 
 export class NodeAgent {
   private leases?: NodeLeases;
@@ -77,6 +82,7 @@ export class NodeAgent {
   private status?: NodeStatusReporter;
   private imageGc?: ImageGcLoop;
   private network?: NodeNetwork;
+  private logRotation?: Periodic;
   private readonly registration = new AbortController();
 
   constructor(private readonly client: ApiClient, private readonly opts: NodeAgentOptions) {}
@@ -122,10 +128,14 @@ export class NodeAgent {
     this.workers = new PodWorkers(this.client, {
       nodeName: opts.nodeName, hostIP, hostNetworkIP: opts.network?.nodeIP, runtime, images, rootfs: new ContainerRootfs(join(opts.dataDir, 'rootfs')),
       podMounts: new PodResolvFiles(join(opts.dataDir, 'pods'), { nameserver: opts.clusterDNS, domain: opts.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN }),
-      events: this.events, crashBackoff: opts.crashBackoff, resyncMs: opts.resyncMs, probeRunner: opts.probeRunner, log: opts.log,
+      events: this.events, crashBackoff: opts.crashBackoff, resyncMs: opts.resyncMs, probeRunner: opts.probeRunner, configTtlMs: opts.configTtlMs,
+      volumesDir: join(opts.dataDir, 'volumes'), log: opts.log,
     });
     await this.workers.start();
     this.imageGc.start();
+    this.logRotation = periodic(() => runtime.rotateLogs(), LOG_ROTATION_INTERVAL_MS, {
+      onError: (err) => opts.log?.('container log rotation failed', { error: (err as Error).message }),
+    });
     this.status = new NodeStatusReporter(this.client.resource('nodes'), {
       nodeName: opts.nodeName, read, thresholds, registered, intervalMs: opts.statusIntervalMs, reportMs: opts.statusReportMs, log: opts.log,
       onChange: (health, previous) => {
@@ -140,6 +150,7 @@ export class NodeAgent {
     this.registration.abort();
     await this.status?.stop();
     await this.imageGc?.stop();
+    await this.logRotation?.stop();
     await this.workers?.stop();
     await this.leases?.stop();
     await this.network?.stop();

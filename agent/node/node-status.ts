@@ -75,12 +75,16 @@ export class NodeStatusReporter {
     return node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'Unknown') ?? false;
   }
 
-  /** Read-modify-write with the node's resourceVersion; conditions set by others and unchanged transition times are kept. */
   private write(health: NodeHealth, now: Date): Promise<Node> {
-    return withRetry(async () => {
-      const node = await this.nodes.get(this.opts.nodeName);
-      const conditions = mergeNodeConditions(node.status?.conditions, nodeConditions(health, now));
-      return this.nodes.updateStatus({ ...node, status: { ...node.status, conditions } });
-    }, { attempts: 5 });
+    return postNodeHealth(this.nodes, this.opts.nodeName, health, now);
   }
+}
+
+/** Posts `health` as the node's conditions: read-modify-write with its resourceVersion; conditions set by others and unchanged transition times are kept. */
+export function postNodeHealth(nodes: Pick<ResourceClient<Node>, 'get' | 'updateStatus'>, nodeName: string, health: NodeHealth, now: Date): Promise<Node> {
+  return withRetry(async () => {
+    const node = await nodes.get(nodeName);
+    const conditions = mergeNodeConditions(node.status?.conditions, nodeConditions(health, now));
+    return nodes.updateStatus({ ...node, status: { ...node.status, conditions } });
+  }, { attempts: 5 });
 }

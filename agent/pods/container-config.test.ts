@@ -13,15 +13,22 @@ describe('resolveArgs (Kubernetes command/args rules)', () => {
   ])('%j → %j', (spec, args) => {
     expect(resolveArgs({ name: 'c', ...spec }, image)).toEqual(args);
   });
+
+  it('expands $(VAR) in the pod\'s command and args against the container env, not in the image\'s', () => {
+    const env = new Map([['TARGET', 'world']]);
+    expect(resolveArgs({ name: 'c', command: ['echo', '$(TARGET)'], args: ['$(NOPE)', '$$(TARGET)'] }, image, env)).toEqual(['echo', 'world', '$(NOPE)', '$(TARGET)']);
+    expect(resolveArgs({ name: 'c' }, { Entrypoint: ['$(TARGET)'] }, env)).toEqual(['$(TARGET)']);
+  });
 });
 
 describe('containerConfig', () => {
   const pod: Pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web', namespace: 'ns', uid: 'u1' }, spec: { containers: [] } };
 
   it('overrides image env by name, keeps the image workingDir, converts limits, labels the pod', () => {
-    const spec = { name: 'app', env: [{ name: 'MODE', value: 'pod' }, { name: 'EXTRA', value: '1' }], resources: { limits: { memory: '64Mi', cpu: '500m' } } };
-    expect(resolveEnv(spec, image)).toEqual(['PATH=/bin', 'MODE=pod', 'EXTRA=1']);
-    const config = containerConfig({ pod, spec, kind: 'app', attempt: 2, image, imageID: 'sha256:abc', rootfs: '/r' });
+    const spec = { name: 'app', resources: { limits: { memory: '64Mi', cpu: '500m' } } };
+    const env = new Map([['MODE', 'pod'], ['EXTRA', '1']]);
+    expect(resolveEnv(env, image)).toEqual(['PATH=/bin', 'MODE=pod', 'EXTRA=1']);
+    const config = containerConfig({ pod, spec, kind: 'app', attempt: 2, image, imageID: 'sha256:abc', rootfs: '/r', env });
     expect(config).toMatchObject({
       id: 'u1-c-app-2', podId: 'u1', name: 'app', attempt: 2, workingDir: '/srv', hostname: 'web', rootfs: '/r',
       resources: { memoryLimitBytes: 64 * 1024 * 1024, cpuQuota: 50_000, cpuPeriod: 100_000 },
@@ -30,6 +37,6 @@ describe('containerConfig', () => {
   });
 
   it('refuses a container with nothing to run', () => {
-    expect(() => containerConfig({ pod, spec: { name: 'x' }, kind: 'app', attempt: 0, image: {}, imageID: '', rootfs: '/r' })).toThrow(/no command/);
+    expect(() => containerConfig({ pod, spec: { name: 'x' }, kind: 'app', attempt: 0, image: {}, imageID: '', rootfs: '/r', env: new Map() })).toThrow(/no command/);
   });
 });

@@ -3,6 +3,7 @@ import type { Container, Pod } from '../../api/types/core.js';
 import type { ContainerConfig as ImageConfig } from '../images/manifest.js';
 import { containerResources } from '../runtime/runc/resources.js';
 import type { ContainerConfig, ContainerMount } from '../runtime/runtime.js';
+import { expand } from './env/expansion.js';
 
 /** Labels the agent keeps on every container, so the runtime alone says which pod a container belongs to. */
 export const Labels = {
@@ -25,22 +26,26 @@ export function containerId(podUid: string, kind: ContainerKind, name: string, a
   return `${podUid}-${kind === 'init' ? 'i' : 'c'}-${name}-${attempt}`;
 }
 
-/** Kubernetes' rules: command replaces the entrypoint (and drops the image's cmd), args replace the cmd. */
-export function resolveArgs(spec: Container, image: ImageConfig): string[] {
-  const entrypoint = spec.command?.length ? spec.command : image.Entrypoint ?? [];
-  const cmd = spec.args?.length ? spec.args : spec.command?.length ? [] : image.Cmd ?? [];
+/**
+ * Kubernetes' rules: command replaces the entrypoint (and drops the image's cmd), args replace the cmd. The
+ * pod's command and args have `$(VAR)` expanded against the container's env (not the image's), as the kubelet does.
+ */
+export function resolveArgs(spec: Container, image: ImageConfig, env: ReadonlyMap<string, string> = new Map()): string[] {
+  const expanded = (list: string[]) => list.map((a) => expand(a, (name) => env.get(name)));
+  const entrypoint = spec.command?.length ? expanded(spec.command) : image.Entrypoint ?? [];
+  const cmd = spec.args?.length ? expanded(spec.args) : spec.command?.length ? [] : image.Cmd ?? [];
   return [...entrypoint, ...cmd];
 }
 
-/** The image's env overridden by the container's, by name; valueFrom sources are not resolved yet (they count as empty). */
-export function resolveEnv(spec: Container, image: ImageConfig): string[] {
-  const env = new Map<string, string>();
+/** The image's env overridden by the container's resolved env (env/container-env.ts), by name. */
+export function resolveEnv(env: ReadonlyMap<string, string>, image: ImageConfig): string[] {
+  const merged = new Map<string, string>();
   for (const entry of image.Env ?? []) {
     const eq = entry.indexOf('=');
-    env.set(eq < 0 ? entry : entry.slice(0, eq), eq < 0 ? '' : entry.slice(eq + 1));
+    merged.set(eq < 0 ? entry : entry.slice(0, eq), eq < 0 ? '' : entry.slice(eq + 1));
   }
-  for (const v of spec.env ?? []) env.set(v.name, v.value ?? '');
-  return [...env].map(([name, value]) => `${name}=${value}`);
+  for (const [name, value] of env) merged.set(name, value);
+  return [...merged].map(([name, value]) => `${name}=${value}`);
 }
 
 export interface ContainerConfigInput {
@@ -52,13 +57,15 @@ export interface ContainerConfigInput {
   imageID: string;
   /** The container's own writable root (see container-rootfs.ts). */
   rootfs: string;
-  /** Files the agent provides (resolv.conf). */
+  /** The container's resolved env (env/container-env.ts). */
+  env: ReadonlyMap<string, string>;
+  /** Files the agent provides (resolv.conf) and the container's volumes. */
   mounts?: ContainerMount[];
 }
 
-export function containerConfig({ pod, spec, kind, attempt, image, imageID, rootfs, mounts }: ContainerConfigInput): ContainerConfig {
+export function containerConfig({ pod, spec, kind, attempt, image, imageID, rootfs, env, mounts }: ContainerConfigInput): ContainerConfig {
   const uid = pod.metadata.uid!;
-  const args = resolveArgs(spec, image);
+  const args = resolveArgs(spec, image, env);
   if (!args.length) throw new Error(`container ${spec.name}: no command given and the image has no entrypoint or cmd`);
   return {
     id: containerId(uid, kind, spec.name, attempt),
@@ -75,7 +82,7 @@ export function containerConfig({ pod, spec, kind, attempt, image, imageID, root
     },
     rootfs,
     args,
-    env: resolveEnv(spec, image),
+    env: resolveEnv(env, image),
     workingDir: spec.workingDir || image.WorkingDir || undefined,
     hostname: (pod.spec.hostname ?? pod.metadata.name!).slice(0, 63),
     resources: containerResources(spec.resources),

@@ -4,16 +4,19 @@
  * probe result change, and every resync period. On start, containers the runtime already runs are adopted
  * (a pod whose containers run is not restarted) and those of pods that no longer exist are torn down.
  */
+import { cpus, totalmem } from 'node:os';
 import type { ApiClient } from '../../control/client/client.js';
 import type { EventRecorder } from '../../control/client/event-recorder.js';
 import { Informer, objectKey } from '../../control/client/informer.js';
 import { WorkQueue } from '../../control/client/work-queue.js';
-import type { Pod } from '../../api/types/core.js';
+import type { ConfigMap, Pod, Secret } from '../../api/types/core.js';
 import type { ImageService } from '../images/image-service.js';
 import type { BackoffOptions } from '../images/pull-backoff.js';
 import type { ContainerRuntime } from '../runtime/runtime.js';
 import type { ContainerRootfs } from './container-rootfs.js';
+import { CachedConfigSource } from './config-source.js';
 import type { PodMounts } from './pod-resolv-files.js';
+import { PodVolumes } from '../volumes/pod-volumes.js';
 import { PodSync } from './pod-sync.js';
 import { ProbeManager, type ProbeChange } from './probes/probe-manager.js';
 import { probeRunner, type ProbeRunner } from './probes/probe-runner.js';
@@ -30,9 +33,13 @@ export interface PodWorkersOptions {
   crashBackoff?: BackoffOptions;
   /** Default 1000 ms. */
   resyncMs?: number;
-  /** Pods synced at once; default 4. */
+  /** Pods synced at once; default 16. */
   workers?: number;
   probeRunner?: ProbeRunner;
+  /** How long a ConfigMap or Secret read for a pod is reused (default 10 s; see config-source.ts). */
+  configTtlMs?: number;
+  /** Where pods' volumes go (see volumes/pod-volumes.ts); without it volumeMounts are ignored. */
+  volumesDir?: string;
   log?: (msg: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -46,6 +53,7 @@ export class PodWorkers {
   /** The uid each key was last synced as: a pod deleted (or replaced) while we did not look is torn down by it. */
   private readonly known = new Map<string, string>();
   private readonly loops: Promise<void>[] = [];
+  private readonly volumes?: PodVolumes;
 
   constructor(client: ApiClient, private readonly opts: PodWorkersOptions) {
     const pods = client.resource<Pod>('pods');
@@ -54,10 +62,15 @@ export class PodWorkers {
     this.informer.on('add', enqueue);
     this.informer.on('update', (_old, pod) => enqueue(pod));
     this.informer.on('delete', enqueue);
-    this.probes = new ProbeManager(opts.probeRunner ?? probeRunner(opts.runtime), (change) => this.onProbe(change));
+    const runner = opts.probeRunner ?? probeRunner(opts.runtime);
+    this.probes = new ProbeManager(runner, (change) => this.onProbe(change));
+    const config = new CachedConfigSource({ configMaps: client.resource<ConfigMap>('configmaps'), secrets: client.resource<Secret>('secrets') }, opts.configTtlMs);
+    const allocatable = { cpu: String(cpus().length), memory: String(totalmem()) };
+    this.volumes = opts.volumesDir ? new PodVolumes(opts.volumesDir, config, allocatable) : undefined;
     this.syncer = new PodSync({
       hostIP: opts.hostIP, hostNetworkIP: opts.hostNetworkIP, pods, runtime: opts.runtime, images: opts.images, rootfs: opts.rootfs, podMounts: opts.podMounts, probes: this.probes,
       events: opts.events, crashBackoff: opts.crashBackoff, resyncMs: opts.resyncMs ?? 1000,
+      config, allocatable, hooks: runner, ...(this.volumes ? { volumes: this.volumes } : {}),
     });
   }
 
@@ -65,7 +78,7 @@ export class PodWorkers {
   async start(): Promise<void> {
     await this.informer.start();
     await this.removeOrphans();
-    for (let i = 0; i < (this.opts.workers ?? 4); i++) this.loops.push(this.work());
+    for (let i = 0; i < (this.opts.workers ?? 16); i++) this.loops.push(this.work());
   }
 
   /** Stops syncing and probing. Containers keep running: a new PodWorkers on the same runtime adopts them. */
@@ -110,12 +123,13 @@ export class PodWorkers {
     return this.syncer.sync(key, pod);
   }
 
-  /** Sandboxes and containers of pods no longer bound here (deleted while the agent was down). */
+  /** Sandboxes, containers and volumes of pods no longer bound here (deleted while the agent was down). */
   private async removeOrphans(): Promise<void> {
     const live = new Set(this.informer.list().map((p) => p.metadata.uid));
     const sandboxes = (await this.opts.runtime.listPodSandboxes()).map((s) => s.podId);
     const containers = (await this.opts.runtime.listContainers()).map((c) => c.podId);
-    for (const uid of new Set([...sandboxes, ...containers])) {
+    const volumes = await this.volumes?.podUids() ?? [];
+    for (const uid of new Set([...sandboxes, ...containers, ...volumes])) {
       if (live.has(uid)) continue;
       this.opts.log?.('removing an orphaned pod sandbox', { uid });
       await this.syncer.teardown(uid);

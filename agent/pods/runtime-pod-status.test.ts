@@ -49,4 +49,14 @@ describe('runtimePodStatus', () => {
     expect(cond(initializing, 'Initialized')).toBe('False');
     expect(status(pod, [exited('init', 0, 1, 'init')], { initFailed: true }).phase).toBe('Failed');
   });
+
+  it('a pod failure (activeDeadlineSeconds) makes it Failed with the reason, whatever its containers do', () => {
+    const s = runtimePodStatus(fakePod(), {
+      hostIP: '10.0.0.1', observed: [exited('main', 0, 137)], waiting: new Map(), initFailed: false,
+      failure: { reason: 'DeadlineExceeded', message: 'Pod was active on the node longer than the specified deadline' },
+      probes: () => ({ ready: true, started: true }),
+    }, now);
+    expect(s).toMatchObject({ phase: 'Failed', reason: 'DeadlineExceeded', message: 'Pod was active on the node longer than the specified deadline' });
+    expect(cond(s, 'Ready')).toBe('False');
+  });
 });

@@ -15,11 +15,19 @@ export const WaitingReason = {
   PodInitializing: 'PodInitializing',
   CrashLoopBackOff: 'CrashLoopBackOff',
   CreateContainerError: 'CreateContainerError',
+  /** The container's env (or volumes) refer to a ConfigMap, Secret or key that does not exist. */
+  CreateContainerConfigError: 'CreateContainerConfigError',
 } as const;
 
 export interface Waiting {
   reason: string;
   message?: string;
+}
+
+/** Why the whole pod failed whatever its containers did (activeDeadlineSeconds). */
+export interface PodFailure {
+  reason: string;
+  message: string;
 }
 
 export interface StatusInputs {
@@ -32,6 +40,7 @@ export interface StatusInputs {
   /** A running container's probe view. */
   probes: (containerId: string) => { ready: boolean; started: boolean };
   initFailed: boolean;
+  failure?: PodFailure;
 }
 
 export const waitingKey = (kind: ContainerKind, name: string): string => `${kind}/${name}`;
@@ -82,7 +91,7 @@ export function runtimePodStatus(pod: Pod, inputs: StatusInputs, now: Date): Pod
   const initDone = initCounts.succeeded === initContainerStatuses.length;
   const counts: Counts = { running: 0, waiting: 0, stopped: 0, succeeded: 0 };
   const containerStatuses = pod.spec.containers.map((s) => containerStatus(s, 'app', inputs, counts, initDone ? WaitingReason.ContainerCreating : WaitingReason.PodInitializing));
-  const podPhase = phase(pod, initDone, inputs.initFailed, counts);
+  const podPhase = inputs.failure ? 'Failed' : phase(pod, initDone, inputs.initFailed, counts);
   const unready = containerStatuses.filter((c) => !c.ready).map((c) => c.name);
   const notReady = { reason: PodReason.ContainersNotReady, message: `containers with unready status: [${unready.join(' ')}]` };
   const terminal = podPhase === 'Succeeded' || podPhase === 'Failed';
@@ -100,6 +109,7 @@ export function runtimePodStatus(pod: Pod, inputs: StatusInputs, now: Date): Pod
     hostIP: inputs.hostIP,
     ...(inputs.podIP ? { podIP: inputs.podIP, podIPs: [{ ip: inputs.podIP }] } : {}),
     startTime: pod.status?.startTime ?? t,
+    ...(inputs.failure ? { reason: inputs.failure.reason, message: inputs.failure.message } : {}),
     containerStatuses,
     ...(initContainerStatuses.length ? { initContainerStatuses } : {}),
   };

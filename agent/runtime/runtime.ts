@@ -59,7 +59,7 @@ export const ExitReason = {
   OOMKilled: 'OOMKilled',
   /** The process never ran (bad executable, bad mount ...); `message` says why. */
   StartError: 'StartError',
-  /** The runtime lost track of the container (its supervisor died, the node rebooted). */
+  /** The runtime lost track of the container (its monitor died, the node rebooted). */
   Unknown: 'ContainerStatusUnknown',
 } as const;
 export type ExitReason = (typeof ExitReason)[keyof typeof ExitReason];

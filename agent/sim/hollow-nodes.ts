@@ -1,7 +1,7 @@
 /**
  * Many simulated nodes in one process (Cairn's kubemark): each registers a real Node and keeps its Lease
  * renewed, and their pods are run by the simulated runtime. Everything but the runtime is the agent's own code:
- * node object, registration, lease, pod status.
+ * node object, registration, lease, node status (Ready posted again after the controller marked it Unknown), pod status.
  */
 import { randomUUID, createHash } from 'node:crypto';
 import { release } from 'node:os';
@@ -13,6 +13,7 @@ import { NodeLeases } from '../node/lease.js';
 import { forEachLimited } from '../util/concurrency.js';
 import { hollowNodeIP, PodAddressPool } from './addresses.js';
 import { fleetNodeShape, hollowNodeName, type FleetConfig } from './fleet.js';
+import { HollowNodeStatus } from './hollow-node-status.js';
 import { HollowPods, type HollowHost } from './hollow-pods.js';
 import type { HollowStats } from './hollow-metrics.js';
 
@@ -56,6 +57,7 @@ export class HollowNodes {
   private readonly hosts = new Map<string, HollowHost & { index: number }>();
   private readonly leases: NodeLeases;
   private readonly pods: HollowPods;
+  private readonly status: HollowNodeStatus;
   private readonly bootID = randomUUID();
   private readonly registration = new AbortController();
   private registered = 0;
@@ -75,6 +77,7 @@ export class HollowNodes {
       workers: config.podConcurrency ?? 64,
       log: hooks.log,
     });
+    this.status = new HollowNodeStatus(client, config.namePrefix, { log: hooks.log });
   }
 
   get nodeNames(): string[] {
@@ -100,7 +103,7 @@ export class HollowNodes {
    */
   async start(): Promise<void> {
     this.leases.start();
-    await this.pods.start();
+    await Promise.all([this.pods.start(), this.status.start()]);
     const arch = goArch(process.arch);
     const { signal } = this.registration;
     await forEachLimited(this.hosts.entries(), this.config.registerConcurrency ?? 48, async ([name, host]) => {
@@ -115,6 +118,7 @@ export class HollowNodes {
       }
       if (signal.aborted) return;
       this.leases.add(name, node.metadata.uid ? { uid: node.metadata.uid } : undefined);
+      this.status.add(name);
       this.registered++;
       this.hooks.onRegistered?.(this.registered, this.config.nodes);
     });
@@ -122,6 +126,6 @@ export class HollowNodes {
 
   async stop(): Promise<void> {
     this.registration.abort();
-    await Promise.all([this.leases.stop(), this.pods.stop()]);
+    await Promise.all([this.leases.stop(), this.pods.stop(), this.status.stop()]);
   }
 }

@@ -180,7 +180,7 @@ describe('Pod validation', () => {
     ['negative grace period', (p) => { p.spec.terminationGracePeriodSeconds = -5; }, 'spec.terminationGracePeriodSeconds', /greater than or equal to 0/],
     ['mount of an undeclared volume', (p) => { p.spec.containers[0]!.volumeMounts = [{ name: 'data', mountPath: '/data' }]; }, 'spec.containers[0].volumeMounts[0].name', /Not found/],
     ['volume with two sources', (p) => { p.spec.volumes = [{ name: 'v', emptyDir: {}, hostPath: { path: '/tmp' } }]; }, 'spec.volumes[0]', /more than 1 volume type \(found hostPath, emptyDir\)/],
-    ['secret volume without secretName', (p) => { p.spec.volumes = [{ name: 'v', secret: {} }]; }, 'spec.volumes[0].secret.secretName', /Required/],
+    ['secret volume without secretName', (p) => { p.spec.volumes = [{ name: 'v', secret: {} as { secretName: string } }]; }, 'spec.volumes[0].secret.secretName', /Required/],
     ['unknown volume source', (p) => { p.spec.volumes = [{ name: 'v', magicDisk: {} }]; }, 'spec.volumes[0].magicDisk', /unknown field "magicDisk"/],
     ['unknown spec field', (p) => { (p.spec as Record<string, unknown>).replicas = 3; }, 'spec.replicas', /unknown field "replicas"/],
     ['unknown container field', (p) => { p.spec.containers[0]!.imagePolicy = 'Always'; }, 'spec.containers[0].imagePolicy', /unknown field/],

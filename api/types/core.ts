@@ -25,7 +25,20 @@ export interface Namespace extends ApiObject {
 }
 
 export interface ContainerPort { name?: string; containerPort: number; hostPort?: number; protocol?: 'TCP' | 'UDP' | 'SCTP'; hostIP?: string }
-export interface EnvVar { name: string; value?: string; valueFrom?: Record<string, unknown> }
+export interface KeySelector { name: string; key: string; optional?: boolean }
+export interface ObjectFieldSelector { apiVersion?: string; fieldPath: string }
+/** `containerName` is required in volumes; in env it defaults to the container itself. */
+export interface ResourceFieldSelector { containerName?: string; resource: string; divisor?: Quantity }
+export interface EnvVarSource { fieldRef?: ObjectFieldSelector; resourceFieldRef?: ResourceFieldSelector; configMapKeyRef?: KeySelector; secretKeyRef?: KeySelector }
+export interface EnvVar { name: string; value?: string; valueFrom?: EnvVarSource }
+export interface EnvFromSource { prefix?: string; configMapRef?: { name: string; optional?: boolean }; secretRef?: { name: string; optional?: boolean } }
+export interface VolumeMount { name: string; mountPath: string; readOnly?: boolean; subPath?: string }
+/** exec runs in the container; httpGet's host defaults to the pod IP. */
+export interface LifecycleHandler {
+  exec?: { command?: string[] };
+  httpGet?: { path?: string; port: number | string; host?: string; scheme?: string; httpHeaders?: { name: string; value: string }[] };
+}
+export interface Lifecycle { postStart?: LifecycleHandler; preStop?: LifecycleHandler }
 export interface ResourceRequirements { limits?: ResourceList; requests?: ResourceList }
 export interface Probe {
   httpGet?: { path?: string; port: number | string; host?: string; scheme?: string; httpHeaders?: { name: string; value: string }[] };
@@ -45,8 +58,10 @@ export interface Container {
   workingDir?: string;
   ports?: ContainerPort[];
   env?: EnvVar[];
+  envFrom?: EnvFromSource[];
   resources?: ResourceRequirements;
-  volumeMounts?: { name: string; mountPath: string; readOnly?: boolean; subPath?: string }[];
+  volumeMounts?: VolumeMount[];
+  lifecycle?: Lifecycle;
   livenessProbe?: Probe;
   readinessProbe?: Probe;
   startupProbe?: Probe;
@@ -55,6 +70,22 @@ export interface Container {
   terminationMessagePath?: string;
   terminationMessagePolicy?: string;
   [field: string]: unknown;
+}
+export interface KeyToPath { key: string; path: string; mode?: number }
+export interface DownwardAPIVolumeFile { path: string; fieldRef?: ObjectFieldSelector; resourceFieldRef?: ResourceFieldSelector; mode?: number }
+export interface ConfigMapProjection { name: string; items?: KeyToPath[]; optional?: boolean }
+export interface VolumeProjection { configMap?: ConfigMapProjection; secret?: ConfigMapProjection; downwardAPI?: { items?: DownwardAPIVolumeFile[] }; [source: string]: unknown }
+export type HostPathType = '' | 'DirectoryOrCreate' | 'Directory' | 'FileOrCreate' | 'File' | 'Socket' | 'CharDevice' | 'BlockDevice';
+/** The sources the agent mounts are typed; others (persistentVolumeClaim, csi ...) pass validation but are not mounted. */
+export interface Volume {
+  name: string;
+  emptyDir?: { medium?: string; sizeLimit?: Quantity };
+  hostPath?: { path: string; type?: HostPathType };
+  configMap?: ConfigMapProjection & { defaultMode?: number };
+  secret?: { secretName: string; items?: KeyToPath[]; optional?: boolean; defaultMode?: number };
+  downwardAPI?: { items?: DownwardAPIVolumeFile[]; defaultMode?: number };
+  projected?: { sources?: VolumeProjection[]; defaultMode?: number };
+  [source: string]: unknown;
 }
 export interface Toleration { key?: string; operator?: 'Exists' | 'Equal'; value?: string; effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute' | ''; tolerationSeconds?: number }
 export interface Taint { key: string; value?: string; effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute'; timeAdded?: string }
@@ -81,7 +112,7 @@ export interface PodSpec {
   hostNetwork?: boolean;
   hostname?: string;
   subdomain?: string;
-  volumes?: { name: string; [source: string]: unknown }[];
+  volumes?: Volume[];
   topologySpreadConstraints?: Record<string, unknown>[];
   imagePullSecrets?: { name: string }[];
   securityContext?: Record<string, unknown>;

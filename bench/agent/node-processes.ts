@@ -1,40 +1,23 @@
 /**
- * The processes a real node agent costs: the agent itself, and per container a detached supervisor (a Node.js
- * process) and its `runc run` child. Supervisors are recognised by their command line, which names the
+ * The processes a real node agent costs besides itself: per container a detached conmon (the container's
+ * monitor, see agent/runtime/runc/conmon.ts). conmons are recognised by their command line, which names the
  * agent's data dir; container processes themselves are not counted.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { cpuSeconds, rssMiB } from '../lib/stats.js';
 
-interface Proc { pid: number; ppid: number; comm: string; cmdline: string }
-
-function processes(): Proc[] {
-  const out: Proc[] = [];
+export function conmonProcesses(dataDir: string): number[] {
+  const pids: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      out.push({ pid: Number(entry), ppid, comm, cmdline: readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ') });
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      if (cmdline[0]?.endsWith('conmon') && cmdline.some((arg) => arg.includes(dataDir))) pids.push(Number(entry));
     } catch {
       // exited while we looked
     }
   }
-  return out;
-}
-
-export interface NodeProcesses {
-  supervisors: number[];
-  runcs: number[];
-}
-
-export function nodeProcesses(dataDir: string): NodeProcesses {
-  const all = processes();
-  const supervisors = all.filter((p) => p.cmdline.includes('supervisor-main.js') && p.cmdline.includes(dataDir)).map((p) => p.pid);
-  const bySupervisor = new Set(supervisors);
-  const runcs = all.filter((p) => bySupervisor.has(p.ppid) && p.comm === 'runc').map((p) => p.pid);
-  return { supervisors, runcs };
+  return pids;
 }
 
 export const totalRssMiB = (pids: number[]): number => pids.reduce((sum, pid) => sum + (rssMiB(pid) || 0), 0);

@@ -1,7 +1,7 @@
 /**
  * Node agent benchmark (real runc): pod create→Running latency with the image cached, for 1 pod (10 times)
  * and for 50 pods created at once on one node; then the agent's RSS and CPU with 100 pods running.
- * The agent is a `cairn agent` child process; its per-container supervisors and runc processes are counted apart.
+ * The agent is a `cairn agent` child process; its per-container conmon monitors are counted apart.
  * Everything (pods, containers, netns, mounts, registries, temp dirs) is removed at the end.
  */
 import { execFile } from 'node:child_process';
@@ -17,7 +17,7 @@ import { startLabRegistry } from '../../test/lab/image-registry.js';
 import { pushTestImages } from '../../test/lab/test-images.js';
 import { startBenchCluster, type Daemon } from '../lib/bench-cluster.js';
 import { cpuSeconds, rssMiB, Samples } from '../lib/stats.js';
-import { nodeProcesses, totalCpuSeconds, totalRssMiB } from './node-processes.js';
+import { conmonProcesses, totalCpuSeconds, totalRssMiB } from './node-processes.js';
 import { PodLatency } from './pod-latency.js';
 
 const run = promisify(execFile);
@@ -59,7 +59,8 @@ async function main(): Promise<void> {
   const lines: string[] = [];
   try {
     const image = (await pushTestImages(new DistributionClient(), registry.host)).busybox;
-    const agent = cluster.spawnCairn('agent', ['--kubeconfig', cluster.kubeconfig, 'agent', '--data-dir', dataDir, '--node-name', nodeName]);
+    // No pod network: it needs a podCIDR from the node IPAM controller, which this cluster (registry only) lacks.
+    const agent = cluster.spawnCairn('agent', ['--kubeconfig', cluster.kubeconfig, 'agent', '--data-dir', dataDir, '--node-name', nodeName, '--no-pod-network']);
     await waitNodeReady(client, nodeName, agent);
     latency = new PodLatency(client, `agent-${tag}`, nodeName, image);
     await latency.start();
@@ -81,16 +82,15 @@ async function main(): Promise<void> {
     await Promise.all(Array.from({ length: 50 }, () => latency!.run(name(), 120_000)));
     await sleep(5000);
     const agentPid = agent.pid()!;
-    const procs = nodeProcesses(dataDir);
+    const conmons = conmonProcesses(dataDir);
     const cpu0 = cpuSeconds(agentPid);
-    const supCpu0 = totalCpuSeconds([...procs.supervisors, ...procs.runcs]);
+    const monCpu0 = totalCpuSeconds(conmons);
     const regCpu0 = cpuSeconds(cluster.daemons.find((d) => d.name === 'registry')!.pid()!);
     await sleep(IDLE_SECONDS * 1000);
     const cpu = cpuSeconds(agentPid) - cpu0;
-    const supCpu = totalCpuSeconds([...procs.supervisors, ...procs.runcs]) - supCpu0;
+    const monCpu = totalCpuSeconds(conmons) - monCpu0;
     const regCpu = cpuSeconds(cluster.daemons.find((d) => d.name === 'registry')!.pid()!) - regCpu0;
-    const supRss = totalRssMiB(procs.supervisors);
-    const runcRss = totalRssMiB(procs.runcs);
+    const monRss = totalRssMiB(conmons);
     const agentRss = rssMiB(agentPid);
 
     lines.push(
@@ -98,16 +98,16 @@ async function main(): Promise<void> {
       `1 pod  x 10 (image cached):       ${one.summary()}`,
       `50 pods at once (image cached):   ${fifty.summary()}  (all Running after ${burstMs.toFixed(0)} ms)`,
       `goal p95 < 2000 ms:               1 pod ${one.percentile(95) < 2000 ? 'met' : 'MISSED'}, 50 pods ${fifty.percentile(95) < 2000 ? 'met' : 'MISSED'}`,
-      `with ${latency.running.size} pods running (${procs.supervisors.length} supervisors, ${procs.runcs.length} runc processes), over ${IDLE_SECONDS} s idle:`,
+      `with ${latency.running.size} pods running (${conmons.length} conmon processes), over ${IDLE_SECONDS} s idle:`,
       `  agent RSS ${mib(agentRss)}, CPU ${((cpu / IDLE_SECONDS) * 100).toFixed(1)}% of a core`,
-      `  supervisors RSS ${mib(supRss)} (${mib(supRss / Math.max(1, procs.supervisors.length))} each), runc RSS ${mib(runcRss)} (${mib(runcRss / Math.max(1, procs.runcs.length))} each), CPU ${((supCpu / IDLE_SECONDS) * 100).toFixed(1)}% of a core together`,
-      `  node total (agent + supervisors + runc) RSS ${mib(agentRss + supRss + runcRss)}; registry CPU ${((regCpu / IDLE_SECONDS) * 100).toFixed(1)}%`,
+      `  conmon RSS ${mib(monRss)} (${(monRss / Math.max(1, conmons.length)).toFixed(1)} MiB each), CPU ${((monCpu / IDLE_SECONDS) * 100).toFixed(1)}% of a core together`,
+      `  node total (agent + conmon) RSS ${mib(agentRss + monRss)}; registry CPU ${((regCpu / IDLE_SECONDS) * 100).toFixed(1)}%`,
     );
     const t = performance.now();
     await latency.deleteAll();
     lines.push(`deleting 100 pods until the agent confirmed them gone: ${((performance.now() - t) / 1000).toFixed(1)} s`);
-    const left = nodeProcesses(dataDir);
-    if (left.supervisors.length) lines.push(`WARNING: ${left.supervisors.length} supervisors still running after the pods were deleted`);
+    const left = conmonProcesses(dataDir);
+    if (left.length) lines.push(`WARNING: ${left.length} conmon processes still running after the pods were deleted`);
   } finally {
     await latency?.deleteAll(60_000).catch((err: unknown) => process.stderr.write(`cleanup: ${(err as Error).message}\n`));
     await latency?.stop();

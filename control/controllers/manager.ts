@@ -7,6 +7,7 @@ import { GarbageCollector } from './garbagecollector/garbage-collector.js';
 import { NamespaceController } from './namespace/namespace-controller.js';
 import { NodeIpamController } from './nodeipam/node-ipam-controller.js';
 import { NodeLifecycleController, type NodeLifecycleOptions } from './nodelifecycle/node-lifecycle-controller.js';
+import { PodGCController, type PodGCOptions } from './podgc/pod-gc-controller.js';
 import { ReplicaSetController } from './replicaset/replicaset-controller.js';
 
 export interface ControllerOptions {
@@ -16,6 +17,8 @@ export interface ControllerOptions {
   nodeCIDRMaskSize?: number;
   /** Grace period, eviction rates and zone thresholds of the node lifecycle controller. */
   nodeLifecycle?: NodeLifecycleOptions;
+  /** Terminated-pod threshold, period and node quarantine of the pod garbage collector. */
+  podGC?: PodGCOptions;
 }
 
 /** The controllers `cairn up` and `cairn controllers` run, started and stopped together. */
@@ -27,6 +30,7 @@ export async function startControllers(client: ApiClient, log?: (msg: string, fi
     new NodeLifecycleController(client, { ...options.nodeLifecycle, log }),
     new DisruptionController(client, { log }),
     new GarbageCollector(client, resourceTypes, { log }),
+    new PodGCController(client, { ...options.podGC, log }),
     new ReplicaSetController(client, { log }),
     new DeploymentController(client, { log }),
   ];

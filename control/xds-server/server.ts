@@ -1,13 +1,13 @@
 /**
- * `startXdsServer`: the Envoy xDS v3 ADS server (State of the World and Delta) over gRPC, fed by Service and Endpoints
- * informers. Every stream reads the same immutable snapshot through its own view (its subscriptions and what it
- * was sent), so no per-node snapshot is ever built: each change is diffed once and each stream looks only at the
- * changed names, pushing those it subscribed to.
+ * `startXdsServer`: the Envoy xDS v3 ADS server (State of the World and Delta) over gRPC, fed by Service, Endpoints,
+ * Pod and mesh policy (TrafficRoute, DestinationPolicy, MeshAuthorization) informers. Every stream reads the same
+ * immutable snapshot through its own view (its subscriptions and what it was sent), so no per-node snapshot is
+ * ever built: each change is diffed once and each stream looks only at the changed names, pushing those it
+ * subscribed to.
  * Around it: the registry of connected proxies, the status writer turning their ACKs and NACKs into the mesh
  * policies' `Accepted` condition, and (with `metricsPort`) /metrics and /debug/xds/proxies.
  */
 import { Server, ServerCredentials, type ServerDuplexStream } from '@grpc/grpc-js';
-import type { Endpoints, Service } from '../../api/types/core.js';
 import type { ApiClient } from '../client/client.js';
 import { Informer } from '../client/informer.js';
 import { serveMetrics, type MetricsServer } from '../../agent/metrics-server.js';
@@ -15,12 +15,13 @@ import { AdsStream } from './ads-stream.js';
 import { DeltaStream, type DeltaDiscoveryRequest, type DeltaDiscoveryResponse } from './delta-stream.js';
 import type { StreamBook, StreamEvent } from './stream-state.js';
 import type { DiscoveryRequest, DiscoveryResponse } from './generated-types.js';
+import type { MeshKind, MeshObjects } from './mesh-store.js';
 import { DEFAULT_ZONE } from './naming.js';
 import { aggregatedDiscoveryService } from './protos.js';
 import { ProxyRegistry } from './proxy-registry.js';
 import { SnapshotCache, type Snapshot } from './snapshot-cache.js';
 import { snapshotDiff, type SnapshotDiff } from './snapshot-diff.js';
-import { StatusWriter, type StatusWriterOptions } from './status-writer.js';
+import { StatusWriter, type MeshPolicy, type StatusWriterOptions } from './status-writer.js';
 import { XdsMetrics } from './xds-metrics.js';
 
 export interface XdsServerOptions {
@@ -55,18 +56,20 @@ export interface XdsServer {
 export async function startXdsServer(opts: XdsServerOptions): Promise<XdsServer> {
   const log = opts.log ?? (() => {});
   const cache = new SnapshotCache(opts.zone ?? DEFAULT_ZONE);
-  const services = new Informer(opts.client.resource<Service>('services'));
-  services.on('add', (s) => cache.setService(s));
-  services.on('update', (_old, s) => cache.setService(s));
-  services.on('delete', (s) => cache.deleteService(s));
-  const endpoints = new Informer(opts.client.resource<Endpoints>('endpoints'));
-  endpoints.on('add', (e) => cache.setEndpoints(e));
-  endpoints.on('update', (_old, e) => cache.setEndpoints(e));
-  endpoints.on('delete', (e) => cache.deleteEndpoints(e));
+  const policies = ([['trafficroutes', 'TrafficRoute'], ['destinationpolicies', 'DestinationPolicy'], ['meshauthorizations', 'MeshAuthorization']] as const)
+    .map(([plural, kind]) => ({ informer: watch(plural, kind), client: opts.client.resource<MeshPolicy>(plural) }));
+  const informers = [watch('services', 'Service'), watch('endpoints', 'Endpoints'), watch('pods', 'Pod'), ...policies.map((p) => p.informer)];
+  function watch<K extends MeshKind>(plural: string, kind: K): Informer<MeshObjects[K]> {
+    const informer = new Informer(opts.client.resource<MeshObjects[K]>(plural));
+    informer.on('add', (o) => cache.set(kind, o));
+    informer.on('update', (_old, o) => cache.set(kind, o));
+    informer.on('delete', (o) => cache.delete(kind, o));
+    return informer;
+  }
 
   const registry = new ProxyRegistry();
   const metrics = new XdsMetrics(() => registry.size);
-  const statusWriter = opts.writeStatus === false ? undefined : new StatusWriter(opts.client, registry, { ...opts.status, log });
+  const statusWriter = opts.writeStatus === false ? undefined : new StatusWriter(policies, registry, { ...opts.status, log });
   /** Open streams of both protocol variants, each with the function pushing a snapshot change to it. */
   const streams = new Map<StreamBook, { push: (snapshot: Snapshot, diff: SnapshotDiff) => void; end: () => void }>();
   let previous = cache.snapshot;
@@ -115,11 +118,13 @@ export async function startXdsServer(opts: XdsServerOptions): Promise<XdsServer>
     for (const { end } of streams.values()) end();
     streams.clear();
     server.forceShutdown();
-    await Promise.all([services.stop(), endpoints.stop(), statusWriter?.stop(), metricsServer?.close()]);
+    await statusWriter?.stop();
+    await Promise.all([...informers.map((i) => i.stop()), metricsServer?.close()]);
   };
   let port: number;
   try {
-    await Promise.all([services.start(), endpoints.start(), statusWriter?.start()]);
+    statusWriter?.start();
+    await Promise.all(informers.map((i) => i.start()));
     if (opts.metricsPort !== undefined) {
       metricsServer = await serveMetrics(metrics.registry, opts.metricsPort, opts.metricsHost, { '/debug/xds/proxies': () => registry.list() });
     }

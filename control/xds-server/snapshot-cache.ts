@@ -1,12 +1,12 @@
 /**
- * The current xDS snapshot, kept up to date from Service and Endpoints events. A change rebuilds only the
- * resources of the Service it touches; a type's map is copied only when one of its resources changed, so a
- * published Snapshot is never mutated and streams can compare it with what they sent.
+ * The current xDS snapshot, kept up to date from object events. A change rebuilds only the resources of the Services
+ * it touches (see mesh-store.ts for which those are); a type's map is copied only when one of its resources changed,
+ * so a published Snapshot is never mutated and streams can compare it with what they sent.
  */
 import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Endpoints, Service } from '../../api/types/core.js';
-import { objectKey } from '../client/informer.js';
+import { MeshStore, type MeshKind, type MeshObjects } from './mesh-store.js';
 import { buildServiceResources, emptyResourceSet, type ResourceSet } from './resources.js';
 import { RESOURCE_TYPES, type ResourceType } from './protos.js';
 
@@ -27,8 +27,7 @@ export function hashResource(body: object): string {
 }
 
 export class SnapshotCache extends EventEmitter<{ change: [snapshot: Snapshot] }> {
-  private readonly services = new Map<string, Service>();
-  private readonly endpoints = new Map<string, Endpoints>();
+  readonly store = new MeshStore();
   /** The resource names each Service produced, to drop them when it changes or goes. */
   private readonly owned = new Map<string, ResourceSet>();
   private generation = 0;
@@ -42,48 +41,57 @@ export class SnapshotCache extends EventEmitter<{ change: [snapshot: Snapshot] }
     return this.current;
   }
 
+  /** An object was added or updated. */
+  set<K extends MeshKind>(kind: K, obj: MeshObjects[K]): void {
+    this.rebuild(this.store.apply(kind, obj, true));
+  }
+
+  delete<K extends MeshKind>(kind: K, obj: MeshObjects[K]): void {
+    this.rebuild(this.store.apply(kind, obj, false));
+  }
+
   setService(service: Service): void {
-    this.services.set(objectKey(service), service);
-    this.rebuild(objectKey(service));
+    this.set('Service', service);
   }
 
   deleteService(service: Service): void {
-    this.services.delete(objectKey(service));
-    this.rebuild(objectKey(service));
+    this.delete('Service', service);
   }
 
   setEndpoints(endpoints: Endpoints): void {
-    this.endpoints.set(objectKey(endpoints), endpoints);
-    this.rebuild(objectKey(endpoints));
+    this.set('Endpoints', endpoints);
   }
 
   deleteEndpoints(endpoints: Endpoints): void {
-    this.endpoints.delete(objectKey(endpoints));
-    this.rebuild(objectKey(endpoints));
+    this.delete('Endpoints', endpoints);
   }
 
-  private rebuild(key: string): void {
-    const service = this.services.get(key);
-    const next = service ? buildServiceResources(service, this.endpoints.get(key), this.zone) : emptyResourceSet();
-    const prev = this.owned.get(key) ?? emptyResourceSet();
+  /** Rebuilds the Services `keys` (`namespace/name`) and publishes one new snapshot if anything changed. */
+  private rebuild(keys: Iterable<string>): void {
     const resources = { ...this.current.resources };
-    let changed = false;
-    for (const type of RESOURCE_TYPES) {
-      let copy: Map<string, VersionedResource> | undefined;
-      const edit = (): Map<string, VersionedResource> => (copy ??= new Map(resources[type]));
-      for (const name of prev[type].keys()) if (!next[type].has(name)) edit().delete(name);
-      for (const [name, body] of next[type]) {
-        const hash = hashResource(body);
-        if (resources[type].get(name)?.hash !== hash) edit().set(name, { body, hash });
+    const copies = new Map<ResourceType, Map<string, VersionedResource>>();
+    const edit = (type: ResourceType): Map<string, VersionedResource> => {
+      let copy = copies.get(type);
+      if (!copy) copies.set(type, (copy = new Map(resources[type])));
+      return copy;
+    };
+    for (const key of keys) {
+      const [namespace = '', name = ''] = key.split('/');
+      const service = this.store.service(namespace, name);
+      const next = service ? buildServiceResources(service, this.store, this.zone) : emptyResourceSet();
+      const prev = this.owned.get(key) ?? emptyResourceSet();
+      for (const type of RESOURCE_TYPES) {
+        for (const n of prev[type].keys()) if (!next[type].has(n)) edit(type).delete(n);
+        for (const [n, body] of next[type]) {
+          const hash = hashResource(body);
+          if ((copies.get(type) ?? resources[type]).get(n)?.hash !== hash) edit(type).set(n, { body, hash });
+        }
       }
-      if (copy) {
-        resources[type] = copy;
-        changed = true;
-      }
+      if (service) this.owned.set(key, next);
+      else this.owned.delete(key);
     }
-    if (service) this.owned.set(key, next);
-    else this.owned.delete(key);
-    if (!changed) return;
+    if (copies.size === 0) return;
+    for (const [type, copy] of copies) resources[type] = copy;
     this.current = { version: String(++this.generation), resources };
     this.emit('change', this.current);
   }

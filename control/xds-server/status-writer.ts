@@ -10,8 +10,7 @@
  */
 import { ApiError } from '../../api/errors.js';
 import type { DestinationPolicy, MeshAuthorization, MeshPolicyStatus, TrafficRoute } from '../../api/types/mesh.js';
-import type { ApiClient } from '../client/client.js';
-import { Informer } from '../client/informer.js';
+import type { Informer } from '../client/informer.js';
 import type { ResourceClient } from '../client/resource-client.js';
 import { policyStatus, statusChanged } from './policy-status.js';
 import type { ProxyRegistry, ServiceVerdict } from './proxy-registry.js';
@@ -36,13 +35,13 @@ export interface StatusWriterOptions {
   log?: (line: string) => void;
 }
 
-interface Kind {
-  client: ResourceClient<MeshPolicy>;
+/** One mesh policy kind: its informer (started and stopped by the owner) and the client to write its status. */
+export interface PolicyKind {
+  client: Pick<ResourceClient<MeshPolicy>, 'get' | 'updateStatus'>;
   informer: Informer<MeshPolicy>;
 }
 
 export class StatusWriter {
-  private readonly kinds: Kind[];
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private again = false;
@@ -53,25 +52,21 @@ export class StatusWriter {
   /** No pass before this time: after a restart, proxies get time to reconnect and NACK again. */
   private notBefore = 0;
 
-  constructor(client: ApiClient, private readonly registry: ProxyRegistry, private readonly opts: StatusWriterOptions = {}) {
+  constructor(private readonly kinds: readonly PolicyKind[], private readonly registry: ProxyRegistry, private readonly opts: StatusWriterOptions = {}) {
     this.debounceMs = opts.debounceMs ?? 500;
     this.log = opts.log ?? (() => {});
-    this.kinds = ['trafficroutes', 'destinationpolicies', 'meshauthorizations'].map((plural) => {
-      const resource = client.resource<MeshPolicy>(plural);
-      return { client: resource, informer: new Informer(resource) };
-    });
   }
 
   private readonly onChange = (): void => this.schedule();
 
-  async start(): Promise<void> {
+  /** Listens to the informers (start them after) and to the registry. */
+  start(): void {
     for (const { informer } of this.kinds) {
       informer.on('add', this.onChange);
       informer.on('update', (old, obj) => { if (old.metadata.generation !== obj.metadata.generation) this.schedule(); });
     }
     this.registry.on('change', this.onChange);
     this.notBefore = Date.now() + (this.opts.startupGraceMs ?? 5_000);
-    await Promise.all(this.kinds.map((k) => k.informer.start()));
     this.schedule();
   }
 
@@ -80,7 +75,6 @@ export class StatusWriter {
     clearTimeout(this.timer);
     this.registry.off('change', this.onChange);
     await this.running;
-    await Promise.all(this.kinds.map((k) => k.informer.stop()));
   }
 
   private schedule(): void {

@@ -13,7 +13,7 @@ import type { Container, Pod, PodSpec } from '../../api/types/core.js';
 import { DistributionClient } from '../../agent/images/distribution-client.js';
 import { NodeAgent, type NodeAgentOptions } from '../../agent/node/node-agent.js';
 import { CGROUP_ROOT, detectCgroupMode } from '../../agent/runtime/runc/cgroups.js';
-import { RuncRuntime } from '../../agent/runtime/runc/runc-runtime.js';
+import { removeNodePods } from '../../agent/node/remove-node-pods.js';
 import { startLabRegistry, type LabRegistry } from '../lab/image-registry.js';
 import { pushTestImages, type TestImageRefs } from '../lab/test-images.js';
 import { startTestCluster, TEST_PREFIX, type TestCluster } from './cluster.js';
@@ -40,11 +40,7 @@ export interface AgentLab {
  * sandboxes (network namespaces), overlay mounts, cgroup parent and the data dir itself.
  */
 export async function removeAgentNodeState(dataDir: string, prefix: string): Promise<void> {
-  const inspect = await RuncRuntime.open({ stateDir: join(dataDir, 'runtime'), cgroupParent: `/${prefix}`, netnsPrefix: `${prefix}-` }).catch(() => undefined);
-  if (inspect) {
-    for (const c of await inspect.listContainers().catch(() => [])) await inspect.removeContainer(c.id).catch(() => undefined);
-    for (const s of await inspect.listPodSandboxes().catch(() => [])) await inspect.removePodSandbox(s.podId).catch(() => undefined);
-  }
+  await removeNodePods({ dataDir, cgroupParent: `/${prefix}`, netnsPrefix: `${prefix}-` }).catch(() => undefined);
   const mounts = (await readFile('/proc/self/mountinfo', 'utf8')).split('\n').map((l) => l.split(' ')[4]).filter((m) => m?.startsWith(dataDir));
   for (const m of mounts) await run('umount', [m]).catch(() => undefined);
   const mode = await detectCgroupMode();

@@ -1,11 +1,16 @@
 /**
- * A stand-in for node agents in controller tests: binds matching pods to a made-up node, reports them
+ * A stand-in for node agents in controller tests: registers its node Ready and keeps its Lease renewed (as an
+ * agent does: the node lifecycle controller and the pod GC treat pods of silent or unknown nodes as lost),
+ * binds matching pods to it, reports them
  * Running and (after `readyDelayMs`) Ready, and confirms deletions after `terminationDelayMs`, so pods
  * linger while terminating as they do on a real node. Pods whose first image matches `neverReady` run
  * but never become Ready.
  */
 import { ApiError } from '../../api/errors.js';
-import type { Pod } from '../../api/types/core.js';
+import type { Node, Pod } from '../../api/types/core.js';
+import { NodeLeases } from '../../agent/node/lease.js';
+import { HEALTHY } from '../../agent/node/node-object.js';
+import { postNodeHealth } from '../../agent/node/node-status.js';
 import type { ApiClient } from '../../control/client/client.js';
 import { Informer } from '../../control/client/informer.js';
 import { ControllerLoop, type Reconciler } from '../../control/controllers/controller.js';
@@ -21,15 +26,30 @@ export interface FakeKubeletOptions {
 export class FakeKubelet implements Reconciler {
   private readonly informer: Informer<Pod>;
   private readonly loop: ControllerLoop<Pod>;
+  private readonly leases: NodeLeases;
   private nextIp = 1;
 
   constructor(private readonly client: ApiClient, private readonly opts: FakeKubeletOptions) {
     this.informer = new Informer(client.resource<Pod>('pods'), { labelSelector: opts.labelSelector });
     this.loop = new ControllerLoop(this.informer, this, { name: 'fake-kubelet', workers: 4 });
+    this.leases = new NodeLeases(client);
   }
 
-  start(): Promise<void> { return this.loop.start(); }
-  stop(): Promise<void> { return this.loop.stop(); }
+  async start(): Promise<void> {
+    const nodes = this.client.resource<Node>('nodes');
+    await nodes.create({ apiVersion: 'v1', kind: 'Node', metadata: { name: this.opts.nodeName } }).catch((err: unknown) => {
+      if (!(err instanceof ApiError && err.code === 409)) throw err;
+    });
+    await postNodeHealth(nodes, this.opts.nodeName, HEALTHY, new Date());
+    this.leases.add(this.opts.nodeName);
+    this.leases.start();
+    await this.loop.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.loop.stop();
+    await this.leases.stop();
+  }
 
   async reconcile(key: string): Promise<number | undefined> {
     const pod = this.informer.get(key);

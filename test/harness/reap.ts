@@ -1,6 +1,10 @@
+import { execFile } from 'node:child_process';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
 
 /** Whether a process with this pid exists (signal 0 probes without touching it). */
 export function alive(pid: number): boolean {
@@ -20,7 +24,8 @@ export function isStaleTestName(name: string): boolean {
 
 /**
  * Makes a crashed test run's leftovers harmless: for every `cairn-test-<pid>-*` directory whose run is gone,
- * kills processes still using it (an orphaned etcd or Prometheus) and removes it.
+ * kills processes still using it (an orphaned etcd or Prometheus), unmounts what is mounted under it (container
+ * root filesystems, volume tmpfs) and removes it.
  */
 export async function reapStaleTestDirs(): Promise<void> {
   const stale = (await readdir(tmpdir())).filter(isStaleTestName).map((name) => join(tmpdir(), name));
@@ -32,5 +37,9 @@ export async function reapStaleTestDirs(): Promise<void> {
       try { process.kill(Number(proc), 'SIGKILL'); } catch { /* already gone */ }
     }
   }
+  // Deepest first, so a mount inside another mount goes before it.
+  const mounts = (await readFile('/proc/self/mountinfo', 'utf8')).split('\n').map((line) => line.split(' ')[4] ?? '')
+    .filter((point) => stale.some((dir) => point.startsWith(`${dir}/`))).sort((a, b) => b.length - a.length);
+  for (const point of mounts) await run('umount', ['-l', point]).catch(() => undefined);
   for (const dir of stale) await rm(dir, { recursive: true, force: true });
 }

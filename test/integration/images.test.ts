@@ -10,10 +10,11 @@ import { ImageService, type ImageServiceOptions } from '../../agent/images/image
 import type { RegistryCredentials } from '../../agent/images/registry-auth.js';
 import { TEST_PREFIX } from '../harness/cluster.js';
 import { startLabRegistry, type LabRegistry } from '../lab/image-registry.js';
-import { buildImage, buildLayer, pushImage, type BuiltImage } from '../lab/oci-image-builder.js';
+import { buildImage, buildLayer, pushImage, type BuiltImage } from '../../agent/images/oci-image-builder.js';
 import { startRegistryProxy, type RegistryProxy } from '../lab/registry-proxy.js';
 import { startTokenServer } from '../lab/registry-token-server.js';
-import { busyboxImage, busyboxLayer, pushTestImages, testServerImage, type TestImageRefs } from '../lab/test-images.js';
+import { busyboxImage, busyboxLayer } from '../../agent/images/busybox-image.js';
+import { pushTestImages, testServerImage, type TestImageRefs } from '../lab/test-images.js';
 
 // The agent's image service against Debian's docker-registry. Pulls go through a proxy that counts
 // requests (to tell cache hits from network) and can corrupt responses.

@@ -157,6 +157,33 @@ describe('ReplicaSet controller', () => {
     await waitFor('status replicas 0', async () => (await replicaSets().get('many', NS)).status?.replicas === 0);
   });
 
+  it('reports its pods in status as its slow-start batches create them, not only after the last', async () => {
+    // etcd revisions order the two watches: status writes against pod creations.
+    const statuses: { rv: number; replicas: number }[] = [];
+    const created: number[] = [];
+    const from = (await replicaSets().list({ namespace: NS })).metadata.resourceVersion;
+    const rsWatch = replicaSets().watch({ namespace: NS, resourceVersion: from, fieldSelector: 'metadata.name=progress' }, (e) => {
+      statuses.push({ rv: Number(e.object.metadata.resourceVersion), replicas: e.object.status?.replicas ?? 0 });
+    });
+    const podWatch = pods().watch({ namespace: NS, resourceVersion: from, labelSelector: 'app=progress' }, (e) => {
+      if (e.type === 'ADDED') created.push(Number(e.object.metadata.resourceVersion));
+    });
+    try {
+      await createReplicaSet('progress', 40);
+      await waitFor('status replicas 40', async () => (await replicaSets().get('progress', NS)).status?.replicas === 40, 20_000);
+      await waitFor('40 creations seen', () => created.length === 40);
+    } finally {
+      rsWatch.stop();
+      podWatch.stop();
+    }
+    const lastCreation = Math.max(...created);
+    const before = statuses.filter((s) => s.rv < lastCreation).map((s) => s.replicas);
+    expect(before).toEqual(expect.arrayContaining([1, 3, 7]));
+    // Never backwards: each status counts at least the pods the one before did.
+    const counts = statuses.map((s) => s.replicas);
+    expect(counts).toEqual([...counts].sort((a, b) => a - b));
+  });
+
   it('reports pods it cannot create as a ReplicaFailure condition', async () => {
     const ns = `${NS}-closing`;
     await cluster.client.resource('namespaces').create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });

@@ -6,8 +6,8 @@ import { execFile } from 'node:child_process';
 import { copyFile, mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { BUSYBOX_BINARY as BUSYBOX } from '../../agent/images/busybox-image.js';
 
-export const BUSYBOX = '/bin/busybox';
 
 /** Builds the rootfs in `dir` (created) and returns it; `nobody` (65534) exists for non-root tests. */
 export async function buildBusyboxRootfs(dir: string): Promise<string> {

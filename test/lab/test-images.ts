@@ -1,10 +1,10 @@
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { DistributionClient } from '../../agent/images/distribution-client.js';
 import type { Platform } from '../../agent/images/manifest.js';
 import type { RegistryCredentials } from '../../agent/images/registry-auth.js';
-import { buildImage, buildLayer, pushImage, pushIndex, type BuiltImage, type BuiltLayer, type LayerEntry } from './oci-image-builder.js';
+import { busyboxImage, busyboxLayer, PATH_ENV } from '../../agent/images/busybox-image.js';
+import { buildImage, buildLayer, pushImage, pushIndex, type BuiltImage, type BuiltLayer } from '../../agent/images/oci-image-builder.js';
 
 /**
  * Cairn's test images, built from Debian's busybox-static with nothing downloaded:
@@ -15,38 +15,14 @@ import { buildImage, buildLayer, pushImage, pushIndex, type BuiltImage, type Bui
  *                            files, labelled arm64) so that platform selection is exercised.
  */
 
-const BUSYBOX = '/bin/busybox';
 const TEST_SERVER_SCRIPT = fileURLToPath(new URL('../../../test/lab/cairn-test-server.sh', import.meta.url));
-const PATH_ENV = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 export const TEST_SERVER_PORT = 8080;
-
-let busyboxLayerCache: BuiltLayer | undefined;
-
-/** The base layer: a minimal root with /bin/busybox and a symlink per applet (so /bin/sh works). */
-export function busyboxLayer(): BuiltLayer {
-  if (busyboxLayerCache) return busyboxLayerCache;
-  const applets = execFileSync(BUSYBOX, ['--list'], { encoding: 'utf8' }).split('\n').filter((a) => a && a !== 'busybox').sort();
-  const entries: LayerEntry[] = [
-    ...['bin', 'dev', 'etc', 'proc', 'root', 'sys', 'usr', 'usr/bin', 'var'].map((path) => ({ path, type: 'dir' as const })),
-    { path: 'tmp', type: 'dir', mode: 0o1777 },
-    { path: 'bin/busybox', type: 'file', content: readFileSync(BUSYBOX), mode: 0o755 },
-    ...applets.map((a) => ({ path: `bin/${a}`, type: 'symlink' as const, target: 'busybox' })),
-    { path: 'etc/passwd', type: 'file', content: 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' },
-    { path: 'etc/group', type: 'file', content: 'root:x:0:\nnogroup:x:65534:\n' },
-  ];
-  busyboxLayerCache = buildLayer(entries);
-  return busyboxLayerCache;
-}
 
 export function testServerLayer(): BuiltLayer {
   return buildLayer([
     { path: 'bin', type: 'dir' },
     { path: 'bin/cairn-test-server', type: 'file', content: readFileSync(TEST_SERVER_SCRIPT), mode: 0o755 },
   ]);
-}
-
-export function busyboxImage(format: 'oci' | 'docker' = 'oci'): BuiltImage {
-  return buildImage([busyboxLayer()], { Env: [PATH_ENV], Cmd: ['sh'] }, { format });
 }
 
 export function testServerImage(platform: Platform = { os: 'linux', architecture: 'amd64' }): BuiltImage {

@@ -1,10 +1,11 @@
 /**
  * A pod sandbox is a named network namespace (`ip netns add <prefix><podId>`, bind-mounted under /run/netns)
  * with loopback up; every container of the pod joins it by path, and CNI configures it. Named namespaces
- * outlive the agent, so `ip netns list` is the sandbox list after a restart. Ensure/remove are idempotent.
+ * outlive the agent, so /run/netns is the sandbox list after a restart. Ensure/remove are idempotent.
  * With a pod network, a sandbox is ready only once attached; its address is read back from the namespace
  * itself (and the attachment checked), so a restarted agent finds the same address without state of its own.
  */
+import { readdir } from 'node:fs/promises';
 import type { PodNetwork, PodSandbox } from '../runtime.js';
 import { runChecked, runCommand } from './command.js';
 
@@ -13,8 +14,11 @@ export const NETNS_DIR = '/run/netns';
 export const POD_INTERFACE = 'eth0';
 
 export class NetnsSandboxes {
-  /** Sandboxes attached (or verified) by this process, with their address: later calls need no plugin run. */
-  private readonly attached = new Map<string, string>();
+  /**
+   * Sandboxes set up (or verified) by this process, with their address if networked: later calls need no
+   * tool run (pod workers ensure their sandbox on every sync).
+   */
+  private readonly attached = new Map<string, string | undefined>();
 
   constructor(private readonly prefix: string, private readonly ip = 'ip', private readonly network?: PodNetwork) {}
 
@@ -30,8 +34,10 @@ export class NetnsSandboxes {
     const name = this.netnsName(podId);
     const netnsPath = this.netnsPath(podId);
     if ((await this.names()).includes(name)) {
-      const known = this.attached.get(podId);
-      if (known) return { podId, netnsPath, ip: known };
+      if (this.attached.has(podId)) {
+        const ip = this.attached.get(podId);
+        return ip === undefined ? { podId, netnsPath } : { podId, netnsPath, ip };
+      }
     } else {
       this.attached.delete(podId);
       const added = await runCommand(this.ip, ['netns', 'add', name]);
@@ -40,7 +46,10 @@ export class NetnsSandboxes {
     }
     try {
       await runChecked(this.ip, ['-n', name, 'link', 'set', 'lo', 'up']);
-      if (!this.network) return { podId, netnsPath };
+      if (!this.network) {
+        this.attached.set(podId, undefined);
+        return { podId, netnsPath };
+      }
       const ip = await this.attach(podId, name, netnsPath);
       this.attached.set(podId, ip);
       return { podId, netnsPath, ip };
@@ -92,8 +101,11 @@ export class NetnsSandboxes {
       .map((podId) => ({ podId, netnsPath: this.netnsPath(podId) }));
   }
 
-  /** `ip netns list` prints `name` or `name (id: N)` per line. */
+  /** What `ip netns list` shows, read from its directory: no process per look (every pod sync looks). */
   private async names(): Promise<string[]> {
-    return (await runChecked(this.ip, ['netns', 'list'])).split('\n').map((line) => line.split(' ')[0]).filter(Boolean);
+    return readdir(NETNS_DIR).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return [];
+      throw error;
+    });
   }
 }

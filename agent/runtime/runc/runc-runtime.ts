@@ -1,22 +1,21 @@
 /**
- * The real runtime: one OCI bundle per container under `<stateDir>/containers/<id>`, run by a detached
- * supervisor (supervisor.ts) through `runc run --keep`, in the pod's named network namespace. State lives
- * on disk and in runc's root, so a new instance on the same directories adopts every container.
+ * The real runtime: one OCI bundle per container under `<stateDir>/containers/<id>`, created by a detached
+ * conmon (conmon.ts) through `runc create`, started with `runc start`, in the pod's named network namespace.
+ * State lives on disk and in runc's root, so a new instance on the same directories adopts every container.
  */
-import { spawn } from 'node:child_process';
-import { access, mkdir, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, posix } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import type { ContainerConfig, ContainerRuntime, ContainerStatus, ExecResult, PodNetwork, PodSandbox, SandboxOptions } from '../runtime.js';
-import { detectCgroupMode, oomCounterFile, type CgroupMode } from './cgroups.js';
+import { detectCgroupMode, oomCounterFile, parseOomKills, type CgroupMode } from './cgroups.js';
 import { runCommand } from './command.js';
-import { containerFiles, type ContainerFiles, type ContainerMeta, type ExitRecord, type SupervisorRecord } from './layout.js';
+import { launchConmon, liveConmon, reopenLog, type CreateResult } from './conmon.js';
+import { containerFiles, type ContainerFiles, type ContainerMeta, type ExitRecord, type MonitorRecord } from './layout.js';
+import { rotateLogFiles } from './log-rotation.js';
 import { NetnsSandboxes } from './pod-sandbox.js';
 import { runcExec } from './runc-exec.js';
-import { composeStatus, type RuncState } from './status.js';
+import { composeStatus, START_ERROR_EXIT_CODE, type RuncState } from './status.js';
 import { buildSpec } from './spec.js';
-import type { SupervisorOptions } from './supervisor.js';
 
 export interface RuncRuntimeOptions {
   /** Holds containers/ and, unless overridden, logs/ and runc/. */
@@ -25,6 +24,7 @@ export interface RuncRuntimeOptions {
   runcRoot?: string;
   logDir?: string;
   runc?: string;
+  conmon?: string;
   ip?: string;
   /** Absolute cgroup under which each container gets `<cgroupParent>/<id>`. */
   cgroupParent?: string;
@@ -33,13 +33,14 @@ export interface RuncRuntimeOptions {
   network?: PodNetwork;
   /** The node's network namespace, which hostNetwork pods join (default init's: the machine's own). */
   hostNetnsPath?: string;
+  /** A running container's log is rotated by rotateLogs() once it has reached this size (default 10 MiB). */
   logMaxBytes?: number;
+  /** Files kept per container log, the live one included (default 5). */
   logMaxFiles?: number;
   startTimeoutMs?: number;
 }
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
-const SUPERVISOR_MAIN = fileURLToPath(new URL('./supervisor-main.js', import.meta.url));
 /** How old a shared container listing may be before a caller takes a new one. */
 const LISTING_MAX_AGE_MS = 500;
 const POLL_MS = 25;
@@ -55,11 +56,13 @@ async function readJson<T>(path: string): Promise<T | undefined> {
   }
 }
 
-/** The pid is alive and still our supervisor (pids are reused). */
-async function supervisorAlive(record: SupervisorRecord | undefined, files: ContainerFiles): Promise<boolean> {
-  if (!record) return false;
-  const cmdline = await readFile(`/proc/${record.pid}/cmdline`, 'utf8').catch(() => '');
-  return cmdline.includes(SUPERVISOR_MAIN) && cmdline.includes(files.dir);
+const exists = (path: string): Promise<boolean> => access(path).then(() => true, () => false);
+
+/** Makes a record appear whole (a reader never sees half a file), whichever of concurrent writers wins. */
+async function writeAtomically(path: string, content: string): Promise<void> {
+  const tmp = `${path}.${process.pid}-${Math.random().toString(36).slice(2)}.tmp`;
+  await writeFile(tmp, content);
+  await rename(tmp, path);
 }
 
 export class RuncRuntime implements ContainerRuntime {
@@ -67,6 +70,7 @@ export class RuncRuntime implements ContainerRuntime {
   private readonly runcRoot: string;
   private readonly logDir: string;
   private readonly runc: string;
+  private readonly conmon: string;
   private readonly cgroupParent: string;
   private readonly sandboxes: NetnsSandboxes;
   private readonly hostNetnsPath: string;
@@ -79,6 +83,7 @@ export class RuncRuntime implements ContainerRuntime {
     this.runcRoot = options.runcRoot ?? join(options.stateDir, 'runc');
     this.logDir = options.logDir ?? join(options.stateDir, 'logs');
     this.runc = options.runc ?? 'runc';
+    this.conmon = options.conmon ?? 'conmon';
     this.cgroupParent = options.cgroupParent ?? '/cairn';
     if (!posix.isAbsolute(this.cgroupParent)) throw new Error(`cgroupParent must be absolute: ${this.cgroupParent}`);
     this.hostNetnsPath = options.hostNetnsPath ?? '/proc/1/ns/net';
@@ -135,35 +140,31 @@ export class RuncRuntime implements ContainerRuntime {
 
   private async startContainerNow(id: string): Promise<ContainerStatus> {
     const { files, meta } = await this.load(id);
-    if (await readJson(files.supervisor)) throw new Error(`container ${id} was already started`);
-    const options: SupervisorOptions = {
-      runc: this.runc,
-      runcRoot: this.runcRoot,
-      id,
-      files,
-      logPath: meta.logPath,
-      logMaxBytes: this.options.logMaxBytes ?? 10 * 1024 * 1024,
-      logMaxFiles: this.options.logMaxFiles ?? 5,
-      oomCounterFile: oomCounterFile(this.cgroupMode, meta.cgroupsPath),
-    };
-    const log = await open(files.supervisorLog, 'a');
+    if ((await exists(files.monitor)) || (await exists(files.conmonPid))) throw new Error(`container ${id} was already started`);
+    const launchedAt = new Date().toISOString();
+    const startError = (message: string): Promise<void> =>
+      this.recordExit(files, { exitCode: START_ERROR_EXIT_CODE, oomKilled: false, startError: message, startedAt: launchedAt, finishedAt: new Date().toISOString() });
+    let created: CreateResult;
     try {
-      // detached = own session: the supervisor, and so the container, outlive the agent and its process group.
-      const child = spawn(process.execPath, [SUPERVISOR_MAIN, JSON.stringify(options)], { detached: true, stdio: ['ignore', log.fd, log.fd] });
-      await new Promise<void>((resolve, reject) => child.once('spawn', resolve).once('error', reject));
-      child.unref();
-      const record: SupervisorRecord = { pid: child.pid ?? 0, launchedAt: new Date().toISOString() };
-      await writeFile(files.supervisor, JSON.stringify(record));
+      created = await launchConmon({
+        conmon: this.conmon, runc: this.runc, runcRoot: this.runcRoot, id, files, logPath: meta.logPath, timeoutMs: this.options.startTimeoutMs ?? 30_000,
+      });
     } finally {
-      await log.close();
+      // Even after a failure: conmon may be running, and the record is what marks the container as started.
+      await writeFile(files.monitor, JSON.stringify({ launchedAt } satisfies MonitorRecord));
     }
-    const deadline = Date.now() + (this.options.startTimeoutMs ?? 30_000);
-    for (;;) {
-      const status = await this.statusOf(files, meta);
-      if (status.state === 'running' || status.state === 'exited') return status;
-      if (Date.now() > deadline) throw new Error(`container ${id} did not start in time`);
-      await sleep(POLL_MS);
+    if ('error' in created) {
+      await startError(created.error);
+    } else {
+      const started = await runCommand(this.runc, ['--root', this.runcRoot, 'start', id]);
+      if (started.code === 0) {
+        await writeAtomically(files.monitor, JSON.stringify({ launchedAt, startedAt: new Date().toISOString() } satisfies MonitorRecord));
+      } else {
+        await this.kill(id, 'KILL');
+        await startError(started.stderr.trim());
+      }
     }
+    return this.statusOf(files, meta);
   }
 
   async stopContainer(id: string, gracePeriodSeconds: number): Promise<ContainerStatus> {
@@ -192,7 +193,7 @@ export class RuncRuntime implements ContainerRuntime {
     const files = this.files(id);
     const meta = await readJson<ContainerMeta>(files.meta);
     if (meta) {
-      // The supervisor must have recorded the exit (and read the OOM counter) before runc delete drops the cgroup.
+      // The exit must be recorded (and the OOM counter read) before runc delete drops the cgroup.
       if ((await this.statusOf(files, meta)).state === 'running') await this.kill(id, 'KILL');
       const status = await this.waitExited(files, meta, KILL_TIMEOUT_MS);
       if (status.state === 'running') throw new Error(`container ${id} did not exit after SIGKILL`);
@@ -211,10 +212,11 @@ export class RuncRuntime implements ContainerRuntime {
   }
 
   /**
-   * Every pod worker lists its pod's containers on each sync; one `runc list` plus a scan of every container's
-   * files per caller made that quadratic in pods (as the kubelet's PLEG avoids with one relist for all pods).
-   * So all callers share one listing, taken at most LISTING_MAX_AGE_MS ago and after this runtime's last change
-   * (create/start/stop/remove bump `changes`); exits seen only by runc show up within that age.
+   * Every pod worker lists its pod's containers on each sync; a scan of every container's files per caller
+   * made that quadratic in pods (as the kubelet's PLEG avoids with one relist for all pods). So all callers
+   * share one listing, taken at most LISTING_MAX_AGE_MS ago and after this runtime's last change
+   * (create/start/stop/remove bump `changes`); exits show up within that age. A listing reads only files
+   * (conmon's and ours): no runc process per listing.
    */
   async listContainers(filter: { podId?: string } = {}): Promise<ContainerStatus[]> {
     const now = Date.now();
@@ -227,16 +229,12 @@ export class RuncRuntime implements ContainerRuntime {
   }
 
   private async listAll(): Promise<ContainerStatus[]> {
-    const listed = await runCommand(this.runc, ['--root', this.runcRoot, 'list', '--format', 'json']);
-    if (listed.code !== 0) throw new Error(`runc list: ${listed.stderr.trim()}`);
-    const states = new Map(((JSON.parse(listed.stdout) as RuncState[] | null) ?? []).map((s) => [s.id, s]));
-    const statuses: ContainerStatus[] = [];
-    for (const id of await readdir(this.containersDir)) {
+    const statuses = await Promise.all((await readdir(this.containersDir)).map(async (id) => {
       const files = this.files(id);
       const meta = await readJson<ContainerMeta>(files.meta);
-      if (meta) statuses.push(await this.statusOf(files, meta, states.get(id) ?? null));
-    }
-    return statuses;
+      return meta && this.statusOf(files, meta);
+    }));
+    return statuses.filter((s): s is ContainerStatus => s !== undefined);
   }
 
   /** Wraps a state change so listings taken before or during it are not reused after it. */
@@ -273,14 +271,41 @@ export class RuncRuntime implements ContainerRuntime {
     return { files, meta };
   }
 
-  /** `runc` is the container's entry from `runc list` when the caller has it (null: runc does not know it). */
-  private async statusOf(files: ContainerFiles, meta: ContainerMeta, runc?: RuncState | null): Promise<ContainerStatus> {
-    const supervisor = await readJson<SupervisorRecord>(files.supervisor);
-    // Liveness before the exit record: a supervisor seen dead has already written its record, if ever.
-    const alive = await supervisorAlive(supervisor, files);
+  private async statusOf(files: ContainerFiles, meta: ContainerMeta): Promise<ContainerStatus> {
     const exit = await readJson<ExitRecord>(files.exit);
-    if (runc === undefined && supervisor && !exit) runc = await this.runcState(meta.config.id);
-    return composeStatus({ meta, supervisor, supervisorAlive: alive, exit, runc: runc ?? undefined });
+    if (exit) return composeStatus({ meta, monitorAlive: false, exit });
+    const monitor = await readJson<MonitorRecord>(files.monitor);
+    if (!monitor) return composeStatus({ meta, monitorAlive: false });
+    // Liveness before the exit code: a conmon seen dead has already written its exit file, if ever.
+    const monitorAlive = await liveConmon(files);
+    const recorded = await this.recordConmonExit(files, meta, monitor);
+    if (recorded || !monitorAlive) return composeStatus({ meta, monitor, monitorAlive, exit: recorded });
+    const pid = Number(await readFile(files.containerPid, 'utf8').catch(() => '')) || undefined;
+    // No startedAt: an agent died between `runc create` and recording the start; only runc knows if it ran.
+    const runc = monitor.startedAt ? undefined : (await this.runcState(meta.config.id)) ?? undefined;
+    return composeStatus({ meta, monitor, monitorAlive, pid, runc });
+  }
+
+  /**
+   * Turns conmon's exit file into the ExitRecord the first time it is seen: the OOM counter must be read before
+   * removeContainer's `runc delete` drops the cgroup, and conmon knows only the exit code. Undefined while
+   * the container has not exited.
+   */
+  private async recordConmonExit(files: ContainerFiles, meta: ContainerMeta, monitor: MonitorRecord): Promise<ExitRecord | undefined> {
+    const code = await readFile(files.conmonExit, 'utf8').catch(() => undefined);
+    if (code === undefined || !/^-?\d+$/.test(code.trim())) return undefined;
+    const record: ExitRecord = {
+      exitCode: Number(code.trim()),
+      oomKilled: parseOomKills(await readFile(oomCounterFile(this.cgroupMode, meta.cgroupsPath), 'utf8').catch(() => '')) > 0,
+      startedAt: monitor.startedAt ?? (await this.runcState(meta.config.id))?.created ?? monitor.launchedAt,
+      finishedAt: (await stat(files.conmonExit)).mtime.toISOString(),
+    };
+    await this.recordExit(files, record);
+    return record;
+  }
+
+  private async recordExit(files: ContainerFiles, record: ExitRecord): Promise<void> {
+    await writeAtomically(files.exit, JSON.stringify(record));
   }
 
   private async runcState(id: string): Promise<RuncState | null> {
@@ -296,17 +321,36 @@ export class RuncRuntime implements ContainerRuntime {
     }
   }
 
-  /** Polls until the container has exited or `timeoutMs` passed; returns the last status either way. */
+  /**
+   * Polls until the container has exited or `timeoutMs` passed; returns the status either way. The poll reads
+   * only conmon's files (no runc call): its exit file, or conmon gone without one.
+   */
   private async waitExited(files: ContainerFiles, meta: ContainerMeta, timeoutMs: number): Promise<ContainerStatus> {
     const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const status = await this.statusOf(files, meta);
-      if (status.state !== 'running' || Date.now() >= deadline) return status;
-      await sleep(POLL_MS);
+    const ended = async (): Promise<boolean> =>
+      (await exists(files.exit)) || (await exists(files.conmonExit)) || !(await exists(files.monitor)) || !(await liveConmon(files));
+    while (!(await ended()) && Date.now() < deadline) await sleep(POLL_MS);
+    return this.statusOf(files, meta);
+  }
+
+  /**
+   * The kubelet's container log manager: each running container's log that has reached logMaxBytes is rotated
+   * and its conmon told to reopen it. The agent calls this periodically; between calls a log can grow past the
+   * limit by what the container writes meanwhile, as with the kubelet.
+   */
+  async rotateLogs(): Promise<void> {
+    const maxBytes = this.options.logMaxBytes ?? 10 * 1024 * 1024;
+    for (const id of await readdir(this.containersDir)) {
+      const files = this.files(id);
+      const meta = await readJson<ContainerMeta>(files.meta);
+      if (!meta || ((await stat(meta.logPath).catch(() => undefined))?.size ?? 0) < maxBytes) continue;
+      if ((await exists(files.conmonExit)) || !(await liveConmon(files))) continue; // nobody writes it any more
+      rotateLogFiles(meta.logPath, this.options.logMaxFiles ?? 5);
+      await reopenLog(files);
     }
   }
 
-  /** The live log and its rotations (`<logPath>.N`, see cri-log.ts). */
+  /** The live log and its rotations (`<logPath>.N`, see log-rotation.ts). */
   private async removeLogs(logPath: string): Promise<void> {
     const dir = dirname(logPath);
     const base = basename(logPath);

@@ -8,26 +8,27 @@ const meta: ContainerMeta = {
   logPath: '/logs/p1/web/2.log',
   cgroupsPath: '/cairn/c1',
 };
-const supervisor = { pid: 42, launchedAt: '2024-01-01T00:00:01.000Z' };
+const launched = { launchedAt: '2024-01-01T00:00:01.000Z' };
+const monitor = { ...launched, startedAt: 'S' };
 const exit = (record: Partial<ExitRecord>): ExitRecord => ({ exitCode: 0, oomKilled: false, startedAt: 'S', finishedAt: 'F', ...record });
-const runc = (status: RuncState['status']): RuncState => ({ id: 'c1', pid: status === 'stopped' ? 0 : 99, status, created: 'S' });
-const observe = (o: Partial<ObservedContainer>) => composeStatus({ meta, supervisorAlive: false, ...o });
+const runc = (status: RuncState['status']): RuncState => ({ id: 'c1', pid: status === 'stopped' ? 0 : 99, status, created: 'R' });
+const observe = (o: Partial<ObservedContainer>) => composeStatus({ meta, monitorAlive: false, ...o });
 
 describe('composeStatus', () => {
   it('is created until started, carrying identity and log path', () => {
     expect(observe({})).toEqual({
       id: 'c1', podId: 'p1', name: 'web', attempt: 2, labels: { k: 'v' }, state: 'created', createdAt: meta.createdAt, logPath: meta.logPath,
     });
-    expect(observe({ supervisor, supervisorAlive: true }).state).toBe('created'); // runc has not got it yet
+    expect(observe({ monitor: launched, monitorAlive: true }).state).toBe('created'); // conmon launched, runc start not done
   });
 
-  it('is running while runc says so, even if the supervisor died', () => {
-    expect(observe({ supervisor, supervisorAlive: true, runc: runc('running') })).toMatchObject({ state: 'running', pid: 99, startedAt: 'S' });
-    expect(observe({ supervisor, runc: runc('running') }).state).toBe('running');
+  it('is running from the recorded start while conmon lives', () => {
+    expect(observe({ monitor, monitorAlive: true, pid: 99 })).toMatchObject({ state: 'running', pid: 99, startedAt: 'S' });
   });
 
-  it('stays running between the process ending and the exit record, so no caller sees an exit without a code', () => {
-    expect(observe({ supervisor, supervisorAlive: true, runc: runc('stopped') })).toMatchObject({ state: 'running' });
+  it('asks runc when the agent did not get to record the start', () => {
+    expect(observe({ monitor: launched, monitorAlive: true, runc: runc('running') })).toMatchObject({ state: 'running', pid: 99, startedAt: 'R' });
+    expect(observe({ monitor: launched, monitorAlive: true, runc: runc('created') }).state).toBe('created');
   });
 
   it.each([
@@ -37,15 +38,15 @@ describe('composeStatus', () => {
     [exit({ exitCode: 0, oomKilled: true }), 0, 'OOMKilled'],
     [exit({ exitCode: 1, startError: 'exec: "x": not found' }), 128, 'StartError'],
   ])('turns an exit record into exit code and reason (%#)', (record, exitCode, reason) => {
-    expect(observe({ supervisor, exit: record, runc: runc('stopped') })).toMatchObject({ state: 'exited', exitCode, reason, startedAt: 'S', finishedAt: 'F' });
+    expect(observe({ monitor, exit: record })).toMatchObject({ state: 'exited', exitCode, reason, startedAt: 'S', finishedAt: 'F' });
   });
 
   it('reports the start error as the message', () => {
-    expect(observe({ supervisor, exit: exit({ startError: 'boom' }) }).message).toBe('boom');
+    expect(observe({ monitor, exit: exit({ startError: 'boom' }) }).message).toBe('boom');
   });
 
-  it('reports ContainerStatusUnknown when the supervisor vanished without a record', () => {
-    expect(observe({ supervisor, runc: runc('stopped') })).toMatchObject({ state: 'exited', exitCode: 137, reason: 'ContainerStatusUnknown' });
-    expect(observe({ supervisor })).toMatchObject({ state: 'exited', reason: 'ContainerStatusUnknown' });
+  it('reports ContainerStatusUnknown when conmon vanished without an exit code', () => {
+    expect(observe({ monitor })).toMatchObject({ state: 'exited', exitCode: 137, reason: 'ContainerStatusUnknown', startedAt: 'S', finishedAt: launched.launchedAt });
+    expect(observe({ monitor: launched })).toMatchObject({ state: 'exited', reason: 'ContainerStatusUnknown' });
   });
 });

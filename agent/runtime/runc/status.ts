@@ -1,6 +1,9 @@
-/** Turns what is on disk and what runc reports into a ContainerStatus: pure, so each case is table-tested. */
+/**
+ * Turns what is on disk (our records, conmon's files) into a ContainerStatus: pure, so each case is
+ * table-tested. runc's view is needed only for a container whose start the agent did not get to record.
+ */
 import { ExitReason, type ContainerStatus } from '../runtime.js';
-import type { ContainerMeta, ExitRecord, SupervisorRecord } from './layout.js';
+import type { ContainerMeta, ExitRecord, MonitorRecord } from './layout.js';
 
 /** One entry of `runc state` / `runc list --format json`. */
 export interface RuncState {
@@ -12,9 +15,11 @@ export interface RuncState {
 
 export interface ObservedContainer {
   meta: ContainerMeta;
-  supervisor?: SupervisorRecord;
-  supervisorAlive: boolean;
+  monitor?: MonitorRecord;
+  monitorAlive: boolean;
   exit?: ExitRecord;
+  /** The container's host pid (from runc create's pid file). */
+  pid?: number;
   runc?: RuncState;
 }
 
@@ -30,7 +35,7 @@ function exitReason(exit: ExitRecord): ExitReason {
   return exit.exitCode === 0 ? ExitReason.Completed : ExitReason.Error;
 }
 
-export function composeStatus({ meta, supervisor, supervisorAlive, exit, runc }: ObservedContainer): ContainerStatus {
+export function composeStatus({ meta, monitor, monitorAlive, exit, pid, runc }: ObservedContainer): ContainerStatus {
   const { config } = meta;
   const base: ContainerStatus = {
     id: config.id,
@@ -54,21 +59,22 @@ export function composeStatus({ meta, supervisor, supervisorAlive, exit, runc }:
       ...(exit.startError !== undefined ? { message: exit.startError } : {}),
     };
   }
-  if (!supervisor) return base;
-  if (runc && (runc.status === 'running' || runc.status === 'paused')) {
-    return { ...base, state: 'running', startedAt: runc.created, pid: runc.pid };
-  }
-  if (supervisorAlive) {
-    // Starting (runc has not started the process yet), or stopped with the exit record about to be written.
-    return runc?.status === 'stopped' ? { ...base, state: 'running', startedAt: runc.created } : base;
+  if (!monitor) return base;
+  if (monitorAlive) {
+    // Started and not yet reported exited by conmon (a process that just ended is recorded on the next look).
+    if (monitor.startedAt) return { ...base, state: 'running', startedAt: monitor.startedAt, ...(pid ? { pid } : {}) };
+    if (runc && runc.status !== 'created' && runc.status !== 'creating') {
+      return { ...base, state: 'running', startedAt: runc.created, ...(runc.pid ? { pid: runc.pid } : {}) };
+    }
+    return base;
   }
   return {
     ...base,
     state: 'exited',
-    ...(runc ? { startedAt: runc.created } : {}),
-    finishedAt: supervisor.launchedAt,
+    ...(monitor.startedAt ? { startedAt: monitor.startedAt } : {}),
+    finishedAt: monitor.launchedAt,
     exitCode: UNKNOWN_EXIT_CODE,
     reason: ExitReason.Unknown,
-    message: 'the container supervisor ended without recording an exit',
+    message: 'its conmon ended without recording an exit',
   };
 }

@@ -53,6 +53,12 @@ export class ReplicaSetController implements Reconciler {
   private readonly events: EventRecorder;
   private readonly now: () => number;
   readonly expectations: Expectations;
+  /**
+   * Pods created since the owner's expectations were last satisfied, by owner: counted in status (with the
+   * cached pods) meanwhile, so the status neither lags a long slow start nor goes back when the next sync
+   * reads a cache still behind its own creations. Once expectations are satisfied the cache holds them all.
+   */
+  private readonly unseen = new Map<string, Map<string, Pod>>();
 
   constructor(client: ApiClient, private readonly opts: ReplicaSetControllerOptions = {}) {
     this.now = opts.now ?? Date.now;
@@ -135,6 +141,7 @@ export class ReplicaSetController implements Reconciler {
     const cached = this.replicaSets.get(key);
     if (!cached) {
       this.expectations.delete(key);
+      this.unseen.delete(key);
       return undefined;
     }
     const rs: TypedReplicaSet = { ...cached, ...REPLICASET_TYPE };
@@ -144,13 +151,30 @@ export class ReplicaSetController implements Reconciler {
       return undefined;
     }
     const needsSync = this.expectations.satisfied(key);
+    // Satisfied: every creation was seen, or the expectation expired (a lost event): nothing is unseen any more.
+    if (needsSync) this.unseen.delete(key);
     const candidates = this.pods.byIndex('namespace', rs.metadata.namespace ?? '').filter(isPodActive);
     const pods = await this.claimPods(rs, selector, candidates);
-    const failure = needsSync && !rs.metadata.deletionTimestamp ? await this.manageReplicas(key, rs, pods) : undefined;
-    const { status, recheckInMs } = computeStatus(rs, pods, this.now(), failure);
-    if (!isDeepStrictEqual(rs.status, status)) await this.rsClient.updateStatus({ ...rs, status });
+    const counted = (): Pod[] => {
+      const known = new Set(pods.map(objectKey));
+      return [...pods, ...[...(this.unseen.get(key)?.values() ?? [])].filter((p) => !known.has(objectKey(p)))];
+    };
+    let stored = rs;
+    const reportProgress = async (): Promise<void> => {
+      // Best effort between batches (e.g. a Deployment scaled the ReplicaSet meanwhile): the final write reports anyway.
+      stored = (await this.writeStatus(stored, counted()).catch(() => ({ stored }))).stored;
+    };
+    const failure = needsSync && !rs.metadata.deletionTimestamp ? await this.manageReplicas(key, rs, pods, reportProgress) : undefined;
+    const { recheckInMs } = await this.writeStatus(stored, counted(), failure);
     if (failure) throw new Error(failure.message);
     return recheckInMs;
+  }
+
+  /** Writes the status `pods` give, if it changed; returns the ReplicaSet as stored and when to look again. */
+  private async writeStatus(rs: TypedReplicaSet, pods: Pod[], failure?: ManageFailure): Promise<{ stored: TypedReplicaSet; recheckInMs?: number }> {
+    const { status, recheckInMs } = computeStatus(rs, pods, this.now(), failure);
+    if (isDeepStrictEqual(rs.status, status)) return { stored: rs, recheckInMs };
+    return { stored: { ...(await this.rsClient.updateStatus({ ...rs, status })), ...REPLICASET_TYPE }, recheckInMs };
   }
 
   /** Adopts matching orphans and releases controlled pods that stopped matching; returns the pods `rs` controls. */
@@ -168,14 +192,14 @@ export class ReplicaSetController implements Reconciler {
     return plan.owned;
   }
 
-  /** Creates or deletes pods towards `spec.replicas`; returns what failed, if anything. */
-  private async manageReplicas(key: string, rs: ReplicaSet, pods: Pod[]): Promise<ManageFailure | undefined> {
+  /** Creates or deletes pods towards `spec.replicas`; returns what failed, if anything. `betweenBatches` runs between slow-start batches. */
+  private async manageReplicas(key: string, rs: ReplicaSet, pods: Pod[], betweenBatches: () => Promise<void>): Promise<ManageFailure | undefined> {
     const diff = pods.length - (rs.spec.replicas ?? 1);
     const burst = this.opts.burstReplicas ?? BURST_REPLICAS;
     if (diff < 0) {
       const count = Math.min(-diff, burst);
       this.expectations.expectCreations(key, count);
-      const result = await slowStartBatch(count, SLOW_START_INITIAL_BATCH, () => this.createPod(key, rs));
+      const result = await slowStartBatch(count, SLOW_START_INITIAL_BATCH, () => this.createPod(key, rs), betweenBatches);
       // Creations that were never attempted will never be observed.
       if (result.skipped) this.expectations.creationObserved(key, result.skipped);
       if (result.error !== undefined) return { reason: REASON_FAILED_CREATE, message: messageOf(result.error) };
@@ -192,6 +216,10 @@ export class ReplicaSetController implements Reconciler {
   private async createPod(key: string, rs: ReplicaSet): Promise<void> {
     try {
       const pod = await this.podClient.create(podFromTemplate(rs));
+      // Even if the informer showed it already (its event can beat this response): this sync's snapshot lacks it.
+      let unseen = this.unseen.get(key);
+      if (!unseen) this.unseen.set(key, (unseen = new Map()));
+      unseen.set(objectKey(pod), pod);
       this.events.record(rs, 'Normal', REASON_SUCCESSFUL_CREATE, `Created pod: ${pod.metadata.name}`);
     } catch (err) {
       this.expectations.creationObserved(key);

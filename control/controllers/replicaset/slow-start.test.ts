@@ -23,6 +23,13 @@ describe('slowStartBatch', () => {
     expect(batches).toEqual([1, 2, 4, 3]);
   });
 
+  it('runs betweenBatches after every batch but the last, before the next starts', async () => {
+    const { fn, batches } = recorder();
+    const seen: number[] = [];
+    await slowStartBatch(10, 1, fn, async () => { seen.push(batches.reduce((a, b) => a + b, 0)); });
+    expect(seen).toEqual([1, 3, 7]);
+  });
+
   it('stops after the first batch with a failure and reports what was skipped', async () => {
     const { fn, batches } = recorder(1);
     const result = await slowStartBatch(100, 1, fn);

@@ -13,8 +13,9 @@ export interface SlowStartResult {
 /**
  * Calls `fn` `count` times in batches of 1, 2, 4, ... (each batch in parallel), stopping after the first batch
  * with a failure, so a template the API rejects costs one request, not `count` (kube's slowStartBatch).
+ * `betweenBatches` runs after each batch that succeeded when another follows (e.g. to report progress).
  */
-export async function slowStartBatch(count: number, initialBatchSize: number, fn: () => Promise<void>): Promise<SlowStartResult> {
+export async function slowStartBatch(count: number, initialBatchSize: number, fn: () => Promise<void>, betweenBatches?: () => Promise<void>): Promise<SlowStartResult> {
   let remaining = count;
   let successes = 0;
   for (let size = Math.min(remaining, initialBatchSize); size > 0; size = Math.min(2 * size, remaining)) {
@@ -23,6 +24,7 @@ export async function slowStartBatch(count: number, initialBatchSize: number, fn
     successes += results.length - results.filter((r) => r.status === 'rejected').length;
     remaining -= size;
     if (failed) return { successes, skipped: remaining, error: failed.reason };
+    if (remaining > 0) await betweenBatches?.();
   }
   return { successes, skipped: 0 };
 }

@@ -1,10 +1,10 @@
 import { gzipSync } from 'node:zlib';
 import { Header } from 'tar';
-import { sha256Digest } from '../../agent/images/digest.js';
-import type { DistributionClient } from '../../agent/images/distribution-client.js';
-import { MediaTypes, type ContainerConfig, type Descriptor, type Platform } from '../../agent/images/manifest.js';
-import { parseReference } from '../../agent/images/reference.js';
-import type { RegistryCredentials } from '../../agent/images/registry-auth.js';
+import { sha256Digest } from './digest.js';
+import type { DistributionClient } from './distribution-client.js';
+import { MediaTypes, type ContainerConfig, type Descriptor, type Platform } from './manifest.js';
+import { parseReference } from './reference.js';
+import type { RegistryCredentials } from './registry-auth.js';
 
 /**
  * Builds OCI (or Docker schema-2) images in memory and pushes them with the agent's own distribution

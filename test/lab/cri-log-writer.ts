@@ -1,11 +1,11 @@
 /**
- * Writes a container's stdout/stderr in the CRI log format the kubelet reads
- * (`<RFC3339Nano> <stdout|stderr> <F|P> <text>\n`), rotating by size: when the next entry would pass
- * `maxBytes`, `log` becomes `log.1` (older ones shift up), keeping `maxFiles` files in all.
- * Writes are synchronous: the writer runs in a per-container supervisor with nothing else to do, and it
- * keeps the two streams' entries in arrival order.
+ * A CRI log writer for the log reader's tests (the agent's own logs are written by conmon): entries
+ * `<RFC3339Nano> <stdout|stderr> <F|P> <text>\n` with a controllable clock, rotating exactly when the next
+ * entry would pass `maxBytes` (with the runtime's rotation scheme), so tests can rotate at will.
  */
-import { closeSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, openSync, statSync, writeSync } from 'node:fs';
+import { formatTimestamp } from '../../agent/logs/cri-entries.js';
+import { rotateLogFiles } from '../../agent/runtime/runc/log-rotation.js';
 
 export type LogStream = 'stdout' | 'stderr';
 
@@ -25,15 +25,6 @@ function wallClockNs(): bigint {
   return BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6));
 }
 
-/** containerd's fixed-width timestamp `2006-01-02T15:04:05.000000000Z`. */
-export function formatTimestamp(ns: bigint): string {
-  const seconds = new Date(Number(ns / 1_000_000_000n) * 1000).toISOString().slice(0, 19);
-  return `${seconds}.${(ns % 1_000_000_000n).toString().padStart(9, '0')}Z`;
-}
-
-export function rotatedPath(path: string, index: number): string {
-  return `${path}.${index}`;
-}
 
 export class CriLogWriter {
   private fd: number;
@@ -82,12 +73,7 @@ export class CriLogWriter {
 
   private rotate(): void {
     closeSync(this.fd);
-    const keep = Math.max(1, this.options.maxFiles - 1);
-    rmSync(rotatedPath(this.path, keep), { force: true });
-    for (let i = keep - 1; i >= 1; i--) {
-      try { renameSync(rotatedPath(this.path, i), rotatedPath(this.path, i + 1)); } catch { /* not rotated that far yet */ }
-    }
-    renameSync(this.path, rotatedPath(this.path, 1));
+    rotateLogFiles(this.path, this.options.maxFiles);
     this.fd = openSync(this.path, 'a');
     this.size = 0;
   }

@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CriLogWriter, formatTimestamp, MAX_LINE_BYTES } from './cri-log.js';
+import { formatTimestamp } from '../../agent/logs/cri-entries.js';
+import { CriLogWriter, MAX_LINE_BYTES } from './cri-log-writer.js';
 
 let dir: string;
 let clock: bigint;
