@@ -158,11 +158,14 @@ program.command('xds-server')
   .option('--listen <ip>', 'address to serve gRPC on', '127.0.0.1')
   .option('--port <port>', 'gRPC port', (v) => Number(v), 18000)
   .option('--zone <zone>', 'cluster domain in resource names', DEFAULT_ZONE)
-  .action(async (opts: { listen: string; port: number; zone: string }, cmd: Command) => {
+  .option('--metrics-port <port>', 'serve /metrics, /healthz and /debug/xds/proxies on 127.0.0.1:<port>', (v) => Number(v))
+  .action(async (opts: { listen: string; port: number; zone: string; metricsPort?: number }, cmd: Command) => {
     // Loaded on demand: gRPC and the Envoy protos would slow every other cairn command.
     const { startXdsServer } = await import('../control/xds-server/server.js');
     const { client } = await clientFor(globals(cmd));
-    const xds = await startXdsServer({ client, host: opts.listen, port: opts.port, zone: opts.zone, log: (line) => process.stderr.write(`${line}\n`) });
+    const xds = await startXdsServer({
+      client, host: opts.listen, port: opts.port, zone: opts.zone, metricsPort: opts.metricsPort, log: (line) => process.stderr.write(`${line}\n`),
+    });
     untilSignal(async () => { await xds.stop(); client.close(); });
   });
 

@@ -4,7 +4,7 @@ import type { ApiObject, ObjectMeta } from '../meta.js';
 export const MESH_GROUP = 'mesh.cairn.dev';
 export const MESH_API_VERSION = `${MESH_GROUP}/v1alpha1`;
 
-// ---- Status, shared by all three kinds (written by the mesh controller and node agents; nothing writes it yet).
+// ---- Status, shared by all three kinds (the xDS server writes `Accepted` and `rejectedBy` from its proxies' ACKs and NACKs).
 
 export type MeshConditionType = 'Accepted' | 'Programmed';
 
@@ -18,8 +18,8 @@ export interface MeshCondition {
   observedGeneration?: number;
 }
 
-/** A node whose data plane could not program the policy, and why. */
-export interface MeshRejection { node: string; message: string }
+/** A node whose data plane could not program the policy, and why; `lastTransitionTime`: since when it rejects it. */
+export interface MeshRejection { node: string; message: string; lastTransitionTime?: string }
 
 export interface MeshPolicyStatus { conditions?: MeshCondition[]; rejectedBy?: MeshRejection[] }
 

@@ -54,3 +54,9 @@ export function servicePortResourceName(name: string): string {
   const bar = withoutInbound.indexOf('|');
   return bar < 0 ? withoutInbound : withoutInbound.slice(0, bar);
 }
+
+/** The Service behind a resource name (a Service port's, or one derived from it); undefined for any other name. */
+export function parseResourceName(name: string): { name: string; namespace: string; port: number } | undefined {
+  const m = /^([a-z0-9-]+)\.([a-z0-9-]+)\.svc\.[^:]+:(\d+)$/.exec(servicePortResourceName(name));
+  return m ? { name: m[1]!, namespace: m[2]!, port: Number(m[3]) } : undefined;
+}

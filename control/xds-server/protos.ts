@@ -25,6 +25,9 @@ export const ROUND_ROBIN_TYPE = 'type.googleapis.com/envoy.extensions.load_balan
 export const RESOURCE_TYPES = [CLUSTER_TYPE, ENDPOINT_TYPE, LISTENER_TYPE, ROUTE_TYPE] as const;
 export type ResourceType = (typeof RESOURCE_TYPES)[number];
 
+/** Short names of the types, for metric labels and debug output. */
+export const TYPE_LABELS: Record<ResourceType, string> = { [CLUSTER_TYPE]: 'cds', [ENDPOINT_TYPE]: 'eds', [LISTENER_TYPE]: 'lds', [ROUTE_TYPE]: 'rds' };
+
 /** Every message a response can carry, directly or inside an Any (exported for tests that encode resources). */
 export const PROTO_FILES = [
   'envoy/service/discovery/v3/ads.proto',

@@ -1,18 +1,28 @@
 /**
- * `startXdsServer`: the Envoy xDS v3 ADS server (State of the World) over gRPC, fed by Service, Endpoints, Pod and
- * mesh policy (TrafficRoute, DestinationPolicy, MeshAuthorization) informers. Every stream gets the same snapshot
- * (per-node snapshots are still to come); each informer event updates the snapshot and pushes the changed resources
- * to every stream that subscribed to them.
+ * `startXdsServer`: the Envoy xDS v3 ADS server (State of the World and Delta) over gRPC, fed by Service, Endpoints,
+ * Pod and mesh policy (TrafficRoute, DestinationPolicy, MeshAuthorization) informers. Every stream reads the same
+ * immutable snapshot through its own view (its subscriptions and what it was sent), so no per-node snapshot is
+ * ever built: each change is diffed once and each stream looks only at the changed names, pushing those it
+ * subscribed to.
+ * Around it: the registry of connected proxies, the status writer turning their ACKs and NACKs into the mesh
+ * policies' `Accepted` condition, and (with `metricsPort`) /metrics and /debug/xds/proxies.
  */
-import { Server, ServerCredentials, status, type ServerDuplexStream, type ServerErrorResponse } from '@grpc/grpc-js';
+import { Server, ServerCredentials, type ServerDuplexStream } from '@grpc/grpc-js';
 import type { ApiClient } from '../client/client.js';
 import { Informer } from '../client/informer.js';
+import { serveMetrics, type MetricsServer } from '../../agent/metrics-server.js';
 import { AdsStream } from './ads-stream.js';
+import { DeltaStream, type DeltaDiscoveryRequest, type DeltaDiscoveryResponse } from './delta-stream.js';
+import type { StreamBook, StreamEvent } from './stream-state.js';
 import type { DiscoveryRequest, DiscoveryResponse } from './generated-types.js';
 import type { MeshKind, MeshObjects } from './mesh-store.js';
 import { DEFAULT_ZONE } from './naming.js';
 import { aggregatedDiscoveryService } from './protos.js';
-import { SnapshotCache } from './snapshot-cache.js';
+import { ProxyRegistry } from './proxy-registry.js';
+import { SnapshotCache, type Snapshot } from './snapshot-cache.js';
+import { snapshotDiff, type SnapshotDiff } from './snapshot-diff.js';
+import { StatusWriter, type MeshPolicy, type StatusWriterOptions } from './status-writer.js';
+import { XdsMetrics } from './xds-metrics.js';
 
 export interface XdsServerOptions {
   client: ApiClient;
@@ -22,27 +32,33 @@ export interface XdsServerOptions {
   /** Cluster domain in resource names (default cluster.local). */
   zone?: string;
   log?: (line: string) => void;
+  /** Serve /metrics, /healthz and /debug/xds/proxies on metricsHost:metricsPort (0: a free port); off when unset. */
+  metricsPort?: number;
+  /** Default 127.0.0.1: the endpoints are not authenticated. */
+  metricsHost?: string;
+  /** Write mesh policies' status from ACKs and NACKs (default true). */
+  writeStatus?: boolean;
+  status?: Omit<StatusWriterOptions, 'log'>;
 }
 
 export interface XdsServer {
   port: number;
   cache: SnapshotCache;
   /** Open streams, for tests and diagnostics. */
-  streams: ReadonlySet<AdsStream>;
+  streams: ReadonlySet<StreamBook>;
+  registry: ProxyRegistry;
+  metrics: XdsMetrics;
+  /** The bound metrics port, when `metricsPort` was given. */
+  metricsPort?: number;
   stop(): Promise<void>;
 }
 
 export async function startXdsServer(opts: XdsServerOptions): Promise<XdsServer> {
   const log = opts.log ?? (() => {});
   const cache = new SnapshotCache(opts.zone ?? DEFAULT_ZONE);
-  const informers = [
-    watch('services', 'Service'),
-    watch('endpoints', 'Endpoints'),
-    watch('pods', 'Pod'),
-    watch('trafficroutes', 'TrafficRoute'),
-    watch('destinationpolicies', 'DestinationPolicy'),
-    watch('meshauthorizations', 'MeshAuthorization'),
-  ];
+  const policies = ([['trafficroutes', 'TrafficRoute'], ['destinationpolicies', 'DestinationPolicy'], ['meshauthorizations', 'MeshAuthorization']] as const)
+    .map(([plural, kind]) => ({ informer: watch(plural, kind), client: opts.client.resource<MeshPolicy>(plural) }));
+  const informers = [watch('services', 'Service'), watch('endpoints', 'Endpoints'), watch('pods', 'Pod'), ...policies.map((p) => p.informer)];
   function watch<K extends MeshKind>(plural: string, kind: K): Informer<MeshObjects[K]> {
     const informer = new Informer(opts.client.resource<MeshObjects[K]>(plural));
     informer.on('add', (o) => cache.set(kind, o));
@@ -51,43 +67,67 @@ export async function startXdsServer(opts: XdsServerOptions): Promise<XdsServer>
     return informer;
   }
 
-  const streams = new Map<AdsStream, ServerDuplexStream<DiscoveryRequest, DiscoveryResponse>>();
-  const send = (call: ServerDuplexStream<DiscoveryRequest, DiscoveryResponse>, responses: DiscoveryResponse[]): void => {
-    for (const r of responses) call.write(r);
-  };
+  const registry = new ProxyRegistry();
+  const metrics = new XdsMetrics(() => registry.size);
+  const statusWriter = opts.writeStatus === false ? undefined : new StatusWriter(policies, registry, { ...opts.status, log });
+  /** Open streams of both protocol variants, each with the function pushing a snapshot change to it. */
+  const streams = new Map<StreamBook, { push: (snapshot: Snapshot, diff: SnapshotDiff) => void; end: () => void }>();
+  let previous = cache.snapshot;
   cache.on('change', (snapshot) => {
-    for (const [stream, call] of streams) send(call, stream.handleSnapshot(snapshot));
+    metrics.snapshotCreated(snapshot.version);
+    const diff = snapshotDiff(previous, snapshot);
+    previous = snapshot;
+    for (const { push } of streams.values()) push(snapshot, diff);
   });
+
+  const onEvent = (stream: () => StreamBook) => (event: StreamEvent): void => {
+    metrics.observe(event);
+    // The status writer cares about ACKs and NACKs (and proxies leaving), not about every push.
+    if (event.kind !== 'push') registry.changed();
+    if (event.kind === 'nack') log(`xds: node ${stream().node?.id ?? '?'} rejected ${event.type} version ${event.version}: ${event.message}`);
+  };
+  /** Serves one ADS call with `stream` (SotW or Delta): requests in, responses out, registered while open. */
+  function serve<Req, Res>(call: ServerDuplexStream<Req, Res>, stream: StreamBook & { handleRequest(r: Req): Res[]; handleSnapshot(s: Snapshot, d: SnapshotDiff): Res[] }): void {
+    const send = (responses: Res[]): void => { for (const r of responses) call.write(r); };
+    streams.set(stream, { push: (snapshot, diff) => send(stream.handleSnapshot(snapshot, diff)), end: () => call.end() });
+    registry.add(stream);
+    const close = (): void => {
+      streams.delete(stream);
+      registry.remove(stream);
+    };
+    call.on('data', (req: Req) => send(stream.handleRequest(req)));
+    call.on('end', () => { close(); call.end(); });
+    call.on('error', close);
+    call.on('cancelled', close);
+  }
 
   const server = new Server();
   server.addService(aggregatedDiscoveryService(), {
     StreamAggregatedResources(call: ServerDuplexStream<DiscoveryRequest, DiscoveryResponse>) {
-      const stream = new AdsStream(cache.snapshot);
-      streams.set(stream, call);
-      const close = (): void => { streams.delete(stream); };
-      call.on('data', (req: DiscoveryRequest) => {
-        send(call, stream.handleRequest(req));
-        const nack = req.error_detail && stream.lastNack(req.type_url);
-        if (nack) log(`xds: node ${stream.node?.id ?? '?'} rejected ${req.type_url} version ${nack.version}: ${nack.message}`);
-      });
-      call.on('end', () => { close(); call.end(); });
-      call.on('error', close);
-      call.on('cancelled', close);
+      const stream: AdsStream = new AdsStream(cache.snapshot, onEvent(() => stream));
+      serve(call, stream);
     },
-    DeltaAggregatedResources(call: ServerDuplexStream<unknown, unknown>) {
-      call.emit('error', { code: status.UNIMPLEMENTED, details: 'Cairn serves State-of-the-World ADS only' } satisfies Partial<ServerErrorResponse>);
+    DeltaAggregatedResources(call: ServerDuplexStream<DeltaDiscoveryRequest, DeltaDiscoveryResponse>) {
+      const stream: DeltaStream = new DeltaStream(cache.snapshot, onEvent(() => stream));
+      serve(call, stream);
     },
   });
 
+  let metricsServer: MetricsServer | undefined;
   const stop = async (): Promise<void> => {
-    for (const call of streams.values()) call.end();
+    for (const { end } of streams.values()) end();
     streams.clear();
     server.forceShutdown();
-    await Promise.all(informers.map((i) => i.stop()));
+    await statusWriter?.stop();
+    await Promise.all([...informers.map((i) => i.stop()), metricsServer?.close()]);
   };
   let port: number;
   try {
+    statusWriter?.start();
     await Promise.all(informers.map((i) => i.start()));
+    if (opts.metricsPort !== undefined) {
+      metricsServer = await serveMetrics(metrics.registry, opts.metricsPort, opts.metricsHost, { '/debug/xds/proxies': () => registry.list() });
+    }
     port = await new Promise<number>((resolve, reject) => {
       server.bindAsync(`${opts.host}:${opts.port}`, ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound)));
     });
@@ -95,6 +135,6 @@ export async function startXdsServer(opts: XdsServerOptions): Promise<XdsServer>
     await stop();
     throw err;
   }
-  log(`xds: serving ADS on ${opts.host}:${port}`);
-  return { port, cache, get streams() { return new Set(streams.keys()); }, stop };
+  log(`xds: serving ADS on ${opts.host}:${port}${metricsServer ? `, metrics on ${opts.metricsHost ?? '127.0.0.1'}:${metricsServer.port}` : ''}`);
+  return { port, cache, get streams() { return new Set(streams.keys()); }, registry, metrics, metricsPort: metricsServer?.port, stop };
 }
