@@ -12,8 +12,12 @@ import { finalizersForDeletion, type PropagationOptions } from './deletion-propa
 import type { CompanionWrite, ObjectAllocator } from './object-allocator.js';
 import { generateName, keepSystemMeta, sameJson, specOf, stampNew, timestamp } from './object-meta.js';
 
-/** Retries of a read-modify-write whose client gave no resourceVersion, before answering 409. */
-const MAX_UPDATE_ATTEMPTS = 8;
+/**
+ * Retries of a read-modify-write whose client gave no resourceVersion, before answering 409. Each failed attempt
+ * returns the winner's object, so every round lets at least one of N concurrent writers through and the last one
+ * needs N attempts: the bound only guards against a livelock, so it sits well above any real fan-in on one object.
+ */
+const MAX_UPDATE_ATTEMPTS = 100;
 
 export interface ListOptions {
   filter: ObjectFilter;
