@@ -29,6 +29,8 @@ import { readMachine } from './machine-readings.js';
 import { buildNode } from './node-object.js';
 import { DEFAULT_PRESSURE_THRESHOLDS, nodeHealth, type PressureThresholds } from './node-pressure.js';
 import { NodeStatusReporter } from './node-status.js';
+import { AgentMetrics } from '../agent-metrics.js';
+import { serveMetrics, type MetricsServer } from '../metrics-server.js';
 import { registerNode } from './registration.js';
 
 export interface NodeAgentOptions {
@@ -65,6 +67,8 @@ export interface NodeAgentOptions {
   /** The cluster DNS address ClusterFirst pods resolve with (none: the node's resolver) and the cluster domain. */
   clusterDNS?: string;
   clusterDomain?: string;
+  /** Serve /metrics on 127.0.0.1:<port> (0 picks a free one: see servedMetricsPort). */
+  metricsPort?: number;
   log?: (msg: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -84,6 +88,9 @@ export class NodeAgent {
   private network?: NodeNetwork;
   private logRotation?: Periodic;
   private readonly registration = new AbortController();
+  private metricsServer?: MetricsServer;
+  /** The agent's Prometheus metrics; set once started. */
+  metrics?: AgentMetrics;
 
   constructor(private readonly client: ApiClient, private readonly opts: NodeAgentOptions) {}
 
@@ -125,8 +132,11 @@ export class NodeAgent {
       this.network.start();
     }
     this.events = new EventRecorder(this.client, { component: 'cairn-agent', host: opts.nodeName });
+    this.metrics = new AgentMetrics({ pods: () => this.workers?.podCount ?? 0, runtime });
+    if (opts.metricsPort !== undefined) this.metricsServer = await serveMetrics(this.metrics.registry, opts.metricsPort);
     this.workers = new PodWorkers(this.client, {
-      nodeName: opts.nodeName, hostIP, hostNetworkIP: opts.network?.nodeIP, runtime, images, rootfs: new ContainerRootfs(join(opts.dataDir, 'rootfs')),
+      nodeName: opts.nodeName, hostIP, hostNetworkIP: opts.network?.nodeIP, rootfs: new ContainerRootfs(join(opts.dataDir, 'rootfs')),
+      runtime: this.metrics.instrumentRuntime(runtime), images: this.metrics.instrumentImages(images), metrics: this.metrics,
       podMounts: new PodResolvFiles(join(opts.dataDir, 'pods'), { nameserver: opts.clusterDNS, domain: opts.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN }),
       events: this.events, crashBackoff: opts.crashBackoff, resyncMs: opts.resyncMs, probeRunner: opts.probeRunner, configTtlMs: opts.configTtlMs,
       volumesDir: join(opts.dataDir, 'volumes'), log: opts.log,
@@ -156,5 +166,11 @@ export class NodeAgent {
     await this.network?.stop();
     await this.events?.flush();
     await this.logServer?.stop();
+    await this.metricsServer?.close();
+  }
+
+  /** The port /metrics is served on, once started with metricsPort. */
+  get servedMetricsPort(): number | undefined {
+    return this.metricsServer?.port;
   }
 }

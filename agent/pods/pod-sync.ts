@@ -53,6 +53,8 @@ export interface PodSyncDeps {
   volumes?: PodVolumes;
   /** Runs lifecycle hooks (the probe runner: see lifecycle/hooks.ts). */
   hooks: ProbeRunner;
+  /** Told when a pod is first reported Running (the pod start latency metric). */
+  podStarted?: (pod: Pod) => void;
 }
 
 /** Where the pod's sandbox is: its addresses and network namespace. */
@@ -136,7 +138,9 @@ export class PodSync {
         return { ready, started };
       },
     }, new Date());
-    if (!isDeepStrictEqual(pod.status ?? {}, status)) await this.deps.pods.updateStatus({ ...pod, status });
+    if (isDeepStrictEqual(pod.status ?? {}, status)) return;
+    await this.deps.pods.updateStatus({ ...pod, status });
+    if (status.phase === 'Running' && pod.status?.phase !== 'Running') this.deps.podStarted?.(pod);
   }
 
   /** The pod outlived activeDeadlineSeconds: its running containers are stopped and it fails (once: the event is recorded then). */

@@ -17,6 +17,7 @@ import type { ContainerRootfs } from './container-rootfs.js';
 import { CachedConfigSource } from './config-source.js';
 import type { PodMounts } from './pod-resolv-files.js';
 import { PodVolumes } from '../volumes/pod-volumes.js';
+import type { AgentMetrics } from '../agent-metrics.js';
 import { PodSync } from './pod-sync.js';
 import { ProbeManager, type ProbeChange } from './probes/probe-manager.js';
 import { probeRunner, type ProbeRunner } from './probes/probe-runner.js';
@@ -40,6 +41,7 @@ export interface PodWorkersOptions {
   configTtlMs?: number;
   /** Where pods' volumes go (see volumes/pod-volumes.ts); without it volumeMounts are ignored. */
   volumesDir?: string;
+  metrics?: Pick<AgentMetrics, 'podStarted' | 'podSynced'>;
   log?: (msg: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -71,7 +73,13 @@ export class PodWorkers {
       hostIP: opts.hostIP, hostNetworkIP: opts.hostNetworkIP, pods, runtime: opts.runtime, images: opts.images, rootfs: opts.rootfs, podMounts: opts.podMounts, probes: this.probes,
       events: opts.events, crashBackoff: opts.crashBackoff, resyncMs: opts.resyncMs ?? 1000,
       config, allocatable, hooks: runner, ...(this.volumes ? { volumes: this.volumes } : {}),
+      ...(opts.metrics ? { podStarted: (pod: Pod) => opts.metrics?.podStarted(pod) } : {}),
     });
+  }
+
+  /** Pods bound to this node, as last seen. */
+  get podCount(): number {
+    return this.informer.list().length;
   }
 
   /** Resolves once the node's pods are listed and orphaned containers are gone; syncing goes on in the background. */
@@ -95,9 +103,11 @@ export class PodWorkers {
       if (key === undefined) return;
       try {
         const again = await this.reconcile(key);
+        this.opts.metrics?.podSynced('ok');
         this.queue.forget(key);
         if (again !== undefined) this.queue.addAfter(key, again);
       } catch (err) {
+        this.opts.metrics?.podSynced('error');
         this.opts.log?.('pod sync failed; retrying', { key, error: (err as Error).message });
         this.queue.addRateLimited(key);
       } finally {

@@ -183,6 +183,7 @@ function realAgent(args: AgentArgs, client: ApiClient, progress: (line: string) 
     leaseIntervalMs: args.leaseIntervalMs,
     clusterDNS: args.clusterDns,
     clusterDomain: args.clusterDomain,
+    metricsPort: args.metricsPort,
     ...(args.podNetwork ? {
       network: {
         hostNetns: args.hostNetns, nodeIP: args.podNetworkIp, cniConfDir: args.cniConfDir,
@@ -196,7 +197,10 @@ function realAgent(args: AgentArgs, client: ApiClient, progress: (line: string) 
     client.close();
   };
   const registered = agent.start().then(
-    () => progress(`node ${nodeName} registered; running its pods with runc (data in ${args.dataDir})`),
+    () => {
+      progress(`node ${nodeName} registered; running its pods with runc (data in ${args.dataDir})`);
+      if (agent.servedMetricsPort !== undefined) progress(`metrics at http://127.0.0.1:${agent.servedMetricsPort}/metrics`);
+    },
     async (err: unknown) => {
       await stop();
       throw err;
