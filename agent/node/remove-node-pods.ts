@@ -13,15 +13,21 @@ export interface NodeRuntimeLocation {
 }
 
 /**
- * Kills and removes every container, its root filesystem (overlay mount), every pod sandbox (network
- * namespace) and the tmpfs mounts of pods' volumes of a stopped agent: `cairn up` on shutdown, tests in teardown. The Pod objects stay; an agent started again recreates their containers.
- * Returns how many containers were removed.
+ * Stops and removes every container, its root filesystem (overlay mount), every pod sandbox (network
+ * namespace) and the tmpfs mounts of pods' volumes of a stopped agent: `cairn up` on shutdown, tests in
+ * teardown. Running containers get SIGTERM and `gracePeriodSeconds` (all at once) before SIGKILL; 0 kills
+ * at once. The Pod objects stay; an agent started again recreates their containers. Returns how many
+ * containers were removed.
  */
-export async function removeNodePods(node: NodeRuntimeLocation): Promise<number> {
+export async function removeNodePods(node: NodeRuntimeLocation, gracePeriodSeconds = 0): Promise<number> {
   const runtime = await RuncRuntime.open({
     stateDir: join(node.dataDir, 'runtime'), cgroupParent: node.cgroupParent, netnsPrefix: node.netnsPrefix ?? DEFAULT_NETNS_PREFIX,
   });
   const containers = await runtime.listContainers();
+  if (gracePeriodSeconds > 0) {
+    const running = containers.filter((c) => c.state === 'running');
+    await Promise.all(running.map((c) => runtime.stopContainer(c.id, gracePeriodSeconds).catch(() => undefined)));
+  }
   for (const c of containers) await runtime.removeContainer(c.id).catch(() => undefined);
   for (const s of await runtime.listPodSandboxes()) await runtime.removePodSandbox(s.podId).catch(() => undefined);
   const rootfsDir = join(node.dataDir, 'rootfs');

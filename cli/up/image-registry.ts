@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { closeSync, openSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { stringify } from 'yaml';
@@ -27,12 +28,25 @@ export interface ImageRegistry {
   stop(): Promise<void>;
 }
 
+/** Fails fast, naming the address, when something else already listens there (its answers would look like ours). */
+async function checkAddressFree(host: string): Promise<void> {
+  const { hostname, port } = new URL(`http://${host}`);
+  const probe = createServer();
+  await new Promise<void>((resolve, reject) => {
+    probe.once('error', (err: NodeJS.ErrnoException) => reject(new Error(err.code === 'EADDRINUSE'
+      ? `cannot start the image registry: ${host} is already in use (pick another with --image-registry HOST:PORT, or --no-image-registry)`
+      : `cannot start the image registry on ${host}: ${err.message}`)));
+    probe.listen(Number(port), hostname, () => probe.close(() => resolve()));
+  });
+}
+
 async function waitUntilServing(host: string, child: ChildProcess, log: string): Promise<void> {
   const deadline = Date.now() + 15_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) break;
     const status = await fetch(`http://${host}/v2/`).then((r) => r.status, () => 0);
-    if (status === 200 || status === 401) return;
+    // Answered, and still ours: a registry that lost the port race exits on its bind error.
+    if ((status === 200 || status === 401) && (await readFile(log, 'utf8').catch(() => '')).includes('listening on')) return;
     await sleep(50);
   }
   const output = await readFile(log, 'utf8').catch(() => '');
@@ -42,6 +56,7 @@ async function waitUntilServing(host: string, child: ChildProcess, log: string):
 /** Starts the registry and resolves once it answers `/v2/`; rejects with the end of its log if it cannot. */
 export async function startImageRegistry(opts: ImageRegistryOptions): Promise<ImageRegistry> {
   await mkdir(opts.dir, { recursive: true });
+  await checkAddressFree(opts.host);
   const config = {
     version: 0.1,
     log: { level: 'info', accesslog: { disabled: true } },

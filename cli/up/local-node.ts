@@ -24,8 +24,14 @@ export interface LocalNodeOptions {
   log?: (msg: string, fields?: Record<string, unknown>) => void;
 }
 
+/** How long containers get between SIGTERM and SIGKILL when `cairn up` stops (the agent no longer runs preStop hooks then). */
+export const STOP_GRACE_SECONDS = 10;
+
 export interface LocalNode {
-  /** Stops the agent and removes its containers: the cluster is down, its pods come back with the next `cairn up`. */
+  /**
+   * Stops the agent, then its containers (SIGTERM, then SIGKILL after STOP_GRACE_SECONDS) and removes them: the
+   * cluster is down, its pods come back with the next `cairn up`. Resolves to how many containers there were.
+   */
   stop(): Promise<number>;
 }
 
@@ -62,7 +68,7 @@ export async function startLocalNode(client: ApiClient, opts: LocalNodeOptions):
   return {
     async stop() {
       await agent.stop();
-      return removeNodePods(location);
+      return removeNodePods(location, STOP_GRACE_SECONDS);
     },
   };
 }

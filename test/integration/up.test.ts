@@ -1,12 +1,15 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { mkdtemp, rm, rmdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { removeNodePods } from '../../agent/node/remove-node-pods.js';
+import { startImageRegistry } from '../../cli/up/image-registry.js';
 import { CGROUP_ROOT } from '../../agent/runtime/runc/cgroups.js';
 import type { Pod } from '../../api/types/core.js';
 import { TEST_PREFIX } from '../harness/cluster.js';
@@ -98,4 +101,17 @@ describe('cairn up', () => {
     await waitFor('the Service answering again', async () => /hello from/.test(await throughService(vip)), 30_000);
     expect(await stopWithCtrlC(second.child)).toBe(0);
   }, 300_000);
+
+  it('refuses a local image registry address something else listens on, naming it and the flag to change it', async () => {
+    const port = await freePort();
+    const squatter = createServer((_req, res) => res.writeHead(200).end()).listen(port, '127.0.0.1');
+    await once(squatter, 'listening');
+    const dir = await mkdtemp(join(tmpdir(), TEST_PREFIX));
+    dirs.push(dir);
+    try {
+      await expect(startImageRegistry({ dir, host: `127.0.0.1:${port}` })).rejects.toThrow(`127.0.0.1:${port} is already in use (pick another with --image-registry`);
+    } finally {
+      squatter.close();
+    }
+  });
 });
