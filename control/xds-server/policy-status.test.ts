@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { MeshPolicyStatus } from '../../api/types/mesh.js';
-import { MAX_MESSAGE, MAX_REJECTIONS, policyStatus, statusChanged } from './policy-status.js';
+import { DELIVERED_NOT_ENFORCED, MAX_MESSAGE, MAX_REJECTIONS, policyStatus, statusChanged } from './policy-status.js';
 
 const T0 = new Date('2026-01-01T00:00:00Z');
 const T1 = new Date('2026-01-01T00:01:00Z');
@@ -13,6 +13,11 @@ describe('policyStatus', () => {
     expect(policyStatus(status, { rejectedBy: [], pending: true }, 3, T1)).toBeUndefined();
     // Recomputed later with nothing new: identical, so never rewritten.
     expect(statusChanged(status, policyStatus(status, undefined, 3, T1)!)).toBe(false);
+  });
+
+  it('says a delivered policy nothing enforces is not enforced (MeshAuthorization), rather than in effect', () => {
+    const status = policyStatus(undefined, undefined, 1, T0, DELIVERED_NOT_ENFORCED)!;
+    expect(status.conditions![0]).toMatchObject({ type: 'Accepted', status: 'True', reason: 'AcceptedNotEnforced', message: expect.stringContaining('not enforced') });
   });
 
   it('is Rejected with the first error and lists the rejecting nodes, keeping their times while unchanged', () => {

@@ -14,16 +14,34 @@ export const MAX_MESSAGE = 1024;
 
 const clip = (s: string): string => (s.length > MAX_MESSAGE ? `${s.slice(0, MAX_MESSAGE - 1)}…` : s);
 
+/** What an ACK of a kind's resources means for it: in effect, or only delivered (nothing enforces it yet). */
+export interface AcceptedMeaning {
+  reason: string;
+  message: string;
+}
+
+export const IN_EFFECT: AcceptedMeaning = { reason: 'Accepted', message: 'in effect on every connected proxy that uses it' };
+/**
+ * MeshAuthorization: its RBAC filters sit on inbound listeners, which no Cairn proxy applies yet (the sidecar's
+ * inbound side and mTLS identities come with issue 8) and gRPC clients never enforce; saying "in effect" would
+ * tell a user a deny rule protects a service that anyone can still call.
+ */
+export const DELIVERED_NOT_ENFORCED: AcceptedMeaning = {
+  reason: 'AcceptedNotEnforced',
+  message: 'delivered to every connected proxy that uses its destination, but not enforced: no connected proxy applies inbound authorization yet',
+};
+
 /**
  * The status `current` should have, or undefined while proxies are still applying a change (nothing to say
  * yet). No verdict means every connected proxy that uses the Service has ACKed it (or none uses it).
  */
-export function policyStatus(current: MeshPolicyStatus | undefined, verdict: ServiceVerdict | undefined, generation: number | undefined, now: Date): MeshPolicyStatus | undefined {
+export function policyStatus(current: MeshPolicyStatus | undefined, verdict: ServiceVerdict | undefined, generation: number | undefined, now: Date,
+  meaning: AcceptedMeaning = IN_EFFECT): MeshPolicyStatus | undefined {
   const rejections = verdict?.rejectedBy ?? [];
   if (rejections.length === 0 && verdict?.pending) return undefined;
   const old = current?.conditions?.find((c) => c.type === 'Accepted');
   const accepted: MeshCondition = rejections.length === 0
-    ? { type: 'Accepted', status: 'True', reason: 'Accepted', message: 'in effect on every connected proxy that uses it', lastTransitionTime: '' }
+    ? { type: 'Accepted', status: 'True', reason: meaning.reason, message: meaning.message, lastTransitionTime: '' }
     : {
       type: 'Accepted', status: 'False', reason: 'Rejected',
       message: clip(`rejected by ${rejections.length} prox${rejections.length === 1 ? 'y' : 'ies'}; ${rejections[0]!.node}: ${rejections[0]!.message}`),

@@ -21,6 +21,7 @@ import { aggregatedDiscoveryService } from './protos.js';
 import { ProxyRegistry } from './proxy-registry.js';
 import { SnapshotCache, type Snapshot } from './snapshot-cache.js';
 import { snapshotDiff, type SnapshotDiff } from './snapshot-diff.js';
+import { DELIVERED_NOT_ENFORCED } from './policy-status.js';
 import { StatusWriter, type MeshPolicy, type StatusWriterOptions } from './status-writer.js';
 import { XdsMetrics } from './xds-metrics.js';
 
@@ -57,7 +58,10 @@ export async function startXdsServer(opts: XdsServerOptions): Promise<XdsServer>
   const log = opts.log ?? (() => {});
   const cache = new SnapshotCache(opts.zone ?? DEFAULT_ZONE);
   const policies = ([['trafficroutes', 'TrafficRoute'], ['destinationpolicies', 'DestinationPolicy'], ['meshauthorizations', 'MeshAuthorization']] as const)
-    .map(([plural, kind]) => ({ informer: watch(plural, kind), client: opts.client.resource<MeshPolicy>(plural) }));
+    .map(([plural, kind]) => ({
+      informer: watch(plural, kind), client: opts.client.resource<MeshPolicy>(plural),
+      ...(kind === 'MeshAuthorization' ? { meaning: DELIVERED_NOT_ENFORCED } : {}),
+    }));
   const informers = [watch('services', 'Service'), watch('endpoints', 'Endpoints'), watch('pods', 'Pod'), ...policies.map((p) => p.informer)];
   function watch<K extends MeshKind>(plural: string, kind: K): Informer<MeshObjects[K]> {
     const informer = new Informer(opts.client.resource<MeshObjects[K]>(plural));

@@ -12,7 +12,7 @@ import { ApiError } from '../../api/errors.js';
 import type { DestinationPolicy, MeshAuthorization, MeshPolicyStatus, TrafficRoute } from '../../api/types/mesh.js';
 import type { Informer } from '../client/informer.js';
 import type { ResourceClient } from '../client/resource-client.js';
-import { policyStatus, statusChanged } from './policy-status.js';
+import { IN_EFFECT, policyStatus, statusChanged, type AcceptedMeaning } from './policy-status.js';
 import type { ProxyRegistry, ServiceVerdict } from './proxy-registry.js';
 
 export type MeshPolicy = TrafficRoute | DestinationPolicy | MeshAuthorization;
@@ -39,6 +39,8 @@ export interface StatusWriterOptions {
 export interface PolicyKind {
   client: Pick<ResourceClient<MeshPolicy>, 'get' | 'updateStatus'>;
   informer: Informer<MeshPolicy>;
+  /** What proxies ACKing its resources means for the kind (default: in effect). */
+  meaning?: AcceptedMeaning;
 }
 
 export class StatusWriter {
@@ -102,7 +104,7 @@ export class StatusWriter {
         const service = targetService(obj);
         if (!service || this.stopped) continue;
         const verdict = verdicts.get(`${obj.metadata.namespace ?? 'default'}/${service}`);
-        await writeStatus(kind.client, obj, verdict).catch((err: Error) => {
+        await writeStatus(kind.client, obj, verdict, kind.meaning).catch((err: Error) => {
           this.log(`xds: status of ${obj.kind ?? 'mesh object'} ${obj.metadata.namespace}/${obj.metadata.name}: ${err.message}`);
         });
       }
@@ -114,10 +116,11 @@ export class StatusWriter {
  * Writes the status `obj` should have through the status subresource, if it differs; on a 409 re-reads the
  * object and recomputes (a few times), so a concurrent writer is neither overwritten nor fought in a loop.
  */
-export async function writeStatus(client: Pick<ResourceClient<MeshPolicy>, 'get' | 'updateStatus'>, obj: MeshPolicy, verdict: ServiceVerdict | undefined): Promise<void> {
+export async function writeStatus(client: Pick<ResourceClient<MeshPolicy>, 'get' | 'updateStatus'>, obj: MeshPolicy, verdict: ServiceVerdict | undefined,
+  meaning: AcceptedMeaning = IN_EFFECT): Promise<void> {
   let current = obj;
   for (let attempt = 0; ; attempt++) {
-    const status: MeshPolicyStatus | undefined = policyStatus(current.status, verdict, current.metadata.generation, new Date());
+    const status: MeshPolicyStatus | undefined = policyStatus(current.status, verdict, current.metadata.generation, new Date(), meaning);
     if (!status || !statusChanged(current.status, status)) return;
     try {
       await client.updateStatus({ ...current, status });
