@@ -176,4 +176,13 @@ describe('rejectedResources', () => {
     expect(rejectedResources('Error adding/updating cluster(s) y: no', ['x', 'y'])).toEqual(new Map([['y', 'Error adding/updating cluster(s) y: no']]));
     expect(rejectedResources('nope', ['x', 'y'])).toEqual(new Map([['x', 'nope'], ['y', 'nope']]));
   });
+
+  it('blames only the resource named as a whole, not those whose names contain it', () => {
+    const web = 'web.default.svc.cluster.local:80';
+    const names = [web, `my${web}`, 'web.default.svc.cluster.local:8080', `${web}|version=v2`, `inbound|${web}`];
+    for (const other of names.slice(1)) {
+      expect([...rejectedResources(`Cluster ${other} (index 1): bad lb_policy`, names).keys()]).toEqual([other]);
+    }
+    expect([...rejectedResources(`Cluster ${web}: bad lb_policy`, names).keys()]).toEqual([web]);
+  });
 });

@@ -71,8 +71,24 @@ export function rejectedResources(message: string, names: readonly string[]): Ma
     });
     if (out.size > 0) return out;
   }
-  const named = names.filter((n) => message.includes(n));
+  const named = names.filter((n) => mentions(message, n));
   return new Map((named.length > 0 ? named : names).map((n) => [n, message]));
+}
+
+/**
+ * Characters resource names are made of (see naming.ts): a mention must not continue into more of them. A colon
+ * followed by a space or the end is punctuation (`cluster X: error`), any other colon starts a port.
+ */
+const NAME_CHAR = '[A-Za-z0-9._:|=,/-]';
+const NAME_CONTINUES = '[A-Za-z0-9._|=,/-]|:\\S';
+
+/**
+ * Whether `message` names `name` as a whole: `web.default.svc.cluster.local:80` is not mentioned by an error
+ * about `myweb.…:80`, `…:8080`, `inbound|…:80` or the subset `…:80|version=v2`.
+ */
+function mentions(message: string, name: string): boolean {
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(?<!${NAME_CHAR})${escaped}(?!${NAME_CONTINUES})`).test(message);
 }
 
 /** The bookkeeping shared by AdsStream and DeltaStream; subclasses decide what to send. */
