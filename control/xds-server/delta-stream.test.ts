@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Endpoints, Service } from '../../api/types/core.js';
 import { DeltaStream, type DeltaDiscoveryRequest, type DeltaDiscoveryResponse } from './delta-stream.js';
-import { CLUSTER_TYPE, ENDPOINT_TYPE } from './protos.js';
+import { CLUSTER_TYPE, ENDPOINT_TYPE, LISTENER_TYPE, ROUTE_TYPE } from './protos.js';
 import { SnapshotCache } from './snapshot-cache.js';
 
 const A = 'a.ns.svc.cluster.local:80';
@@ -35,6 +35,16 @@ describe('DeltaStream', () => {
     cache.deleteService(svc('b'));
     const [removal] = stream.handleSnapshot(cache.snapshot);
     expect(removal).toMatchObject({ resources: [], removed_resources: [B] });
+  });
+
+  it('removes clusters only after the listeners and routes that named them (make-before-break)', () => {
+    const { cache, stream } = setup();
+    for (const type of [CLUSTER_TYPE, LISTENER_TYPE]) stream.handleRequest(request(type));
+    stream.handleRequest(request(ROUTE_TYPE, { resource_names_subscribe: [A, B] }));
+    cache.deleteService(svc('b'));
+    const pushed = stream.handleSnapshot(cache.snapshot).map((r) => [r.type_url, r.removed_resources]);
+    expect(pushed.at(-1)).toEqual([CLUSTER_TYPE, [B]]);
+    expect(pushed.slice(0, -1).map(([type]) => type).sort()).toEqual([LISTENER_TYPE, ROUTE_TYPE].sort());
   });
 
   it('applies subscription deltas even with a stale nonce, and resends a resource subscribed again', () => {

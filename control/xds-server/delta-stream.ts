@@ -11,7 +11,7 @@
  */
 import type { DeltaDiscoveryRequest__Output as DeltaDiscoveryRequest } from '@grpc/grpc-js-xds/build/src/generated/envoy/service/discovery/v3/DeltaDiscoveryRequest.js';
 import type { DeltaDiscoveryResponse } from '@grpc/grpc-js-xds/build/src/generated/envoy/service/discovery/v3/DeltaDiscoveryResponse.js';
-import { RESOURCE_TYPES, type ResourceType } from './protos.js';
+import { CLUSTER_TYPE, ENDPOINT_TYPE, RESOURCE_TYPES, type ResourceType } from './protos.js';
 import type { Snapshot } from './snapshot-cache.js';
 import type { SnapshotDiff } from './snapshot-diff.js';
 import { isResourceType, StreamBook, type PushTrigger, type StreamEvent, type TypeState } from './stream-state.js';
@@ -48,24 +48,36 @@ export class DeltaStream extends StreamBook {
     return response ? [response] : [];
   }
 
-  /** A new snapshot: the changes each type's subscribers must hear of, clusters and endpoints first. */
+  /**
+   * A new snapshot: the changes each type's subscribers must hear of. Make-before-break: new and changed
+   * clusters and endpoints first, then listeners and routes, and only then the removal of clusters and endpoints
+   * (a route still naming a removed cluster would fail its requests in between).
+   */
   handleSnapshot(snapshot: Snapshot, diff?: SnapshotDiff): DeltaDiscoveryResponse[] {
     this.snapshot = snapshot;
     const out: DeltaDiscoveryResponse[] = [];
+    const held: [ResourceType, TypeState][] = [];
     for (const type of RESOURCE_TYPES) {
       const state = this.affected(type, diff);
-      const response = state && this.respond(type, state, 'snapshot');
+      if (!state) continue;
+      const holdRemovals = type === CLUSTER_TYPE || type === ENDPOINT_TYPE;
+      const response = this.respond(type, state, 'snapshot', holdRemovals ? 'updates' : 'all');
+      if (response) out.push(response);
+      if (holdRemovals) held.push([type, state]);
+    }
+    for (const [type, state] of held) {
+      const response = this.respond(type, state, 'snapshot', 'removals');
       if (response) out.push(response);
     }
     return out;
   }
 
-  private respond(type: ResourceType, state: TypeState, trigger: PushTrigger): DeltaDiscoveryResponse | undefined {
+  private respond(type: ResourceType, state: TypeState, trigger: PushTrigger, part: 'all' | 'updates' | 'removals' = 'all'): DeltaDiscoveryResponse | undefined {
     const available = this.snapshot.resources[type];
     for (const n of [...state.rejected.keys()]) if (!available.has(n) || !(state.wildcard || state.names.has(n))) state.rejected.delete(n);
     const present = state.wildcard ? [...available.keys()] : [...state.names].filter((n) => available.has(n));
-    const updated = present.filter((n) => state.sent.get(n) !== available.get(n)!.hash);
-    const removed = [...state.sent.keys()].filter((n) => !available.has(n));
+    const updated = part === 'removals' ? [] : present.filter((n) => state.sent.get(n) !== available.get(n)!.hash);
+    const removed = part === 'updates' ? [] : [...state.sent.keys()].filter((n) => !available.has(n));
     if (updated.length === 0 && removed.length === 0) return undefined;
     for (const n of removed) state.sent.delete(n);
     for (const n of updated) state.sent.set(n, available.get(n)!.hash);
