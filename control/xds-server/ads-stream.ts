@@ -17,8 +17,9 @@
  * - snapshot pushes go out CDS, EDS, LDS, RDS (make-before-break); clusters removed while listeners or routes
  *   change are removed by a last CDS response, after the routes that named them.
  */
-import type { DiscoveryRequest, DiscoveryResponse } from './generated-types.js';
+import type { DiscoveryRequest } from './generated-types.js';
 import { CLUSTER_TYPE, LISTENER_TYPE, RESOURCE_TYPES, ROUTE_TYPE, type ResourceType } from './protos.js';
+import { asAny, type OutgoingResponse } from './response-codec.js';
 import type { Snapshot, VersionedResource } from './snapshot-cache.js';
 import type { SnapshotDiff } from './snapshot-diff.js';
 import { isResourceType, isStateOfTheWorld, StreamBook, type PushTrigger, type StreamEvent, type TypeState } from './stream-state.js';
@@ -28,7 +29,7 @@ export class AdsStream extends StreamBook {
     super(onEvent, now);
   }
 
-  handleRequest(req: DiscoveryRequest): DiscoveryResponse[] {
+  handleRequest(req: DiscoveryRequest): OutgoingResponse[] {
     this.node ??= req.node;
     if (!isResourceType(req.type_url)) return [];
     const type = req.type_url;
@@ -55,7 +56,7 @@ export class AdsStream extends StreamBook {
    * `diff` (the names that changed since the previous snapshot, see snapshotDiff) lets uninterested types be
    * skipped without looking at every subscription; without it every subscribed resource is compared.
    */
-  handleSnapshot(snapshot: Snapshot, diff?: SnapshotDiff): DiscoveryResponse[] {
+  handleSnapshot(snapshot: Snapshot, diff?: SnapshotDiff): OutgoingResponse[] {
     const previousClusters = this.snapshot.resources[CLUSTER_TYPE];
     this.snapshot = snapshot;
     const touched = (type: ResourceType): TypeState | undefined => this.affected(type, diff);
@@ -65,7 +66,7 @@ export class AdsStream extends StreamBook {
       const state = touched(type);
       return !!state && !!this.plan(type, state, false);
     });
-    const out: DiscoveryResponse[] = [];
+    const out: OutgoingResponse[] = [];
     for (const type of RESOURCE_TYPES) {
       const state = touched(type);
       const response = state && this.respond(type, state, false, 'snapshot', type === CLUSTER_TYPE && referencesMove ? previousClusters : undefined);
@@ -94,7 +95,7 @@ export class AdsStream extends StreamBook {
     return { names: sotw ? present : changed, source };
   }
 
-  private respond(type: ResourceType, state: TypeState, opening: boolean, trigger: PushTrigger, keep?: ReadonlyMap<string, VersionedResource>): DiscoveryResponse | undefined {
+  private respond(type: ResourceType, state: TypeState, opening: boolean, trigger: PushTrigger, keep?: ReadonlyMap<string, VersionedResource>): OutgoingResponse | undefined {
     const available = this.snapshot.resources[type];
     for (const n of [...state.rejected.keys()]) if (!available.has(n) || !(state.wildcard || state.names.has(n))) state.rejected.delete(n);
     const plan = this.plan(type, state, opening, keep);
@@ -106,7 +107,7 @@ export class AdsStream extends StreamBook {
       version_info: this.snapshot.version,
       type_url: type,
       nonce: this.sending(type, state, this.snapshot.version, names, trigger),
-      resources: names.map((n) => ({ '@type': type, ...source(n).body })),
+      resources: names.map((n) => asAny(type, source(n))),
     };
   }
 }
