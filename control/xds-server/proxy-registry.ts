@@ -74,9 +74,8 @@ export class ProxyRegistry extends EventEmitter<{ change: [] }> {
   verdicts(): Map<ServiceKey, ServiceVerdict> {
     const out = new Map<ServiceKey, ServiceVerdict>();
     const verdict = (resource: string): ServiceVerdict | undefined => {
-      const svc = parseResourceName(resource);
-      if (!svc) return undefined;
-      const key = `${svc.namespace}/${svc.name}`;
+      const key = serviceKey(resource);
+      if (!key) return undefined;
       let v = out.get(key);
       if (!v) out.set(key, v = { rejectedBy: [], pending: false });
       return v;
@@ -98,6 +97,24 @@ export class ProxyRegistry extends EventEmitter<{ change: [] }> {
     for (const v of out.values()) v.rejectedBy.sort((a, b) => a.node.localeCompare(b.node));
     return out;
   }
+}
+
+/**
+ * The Service key of a resource name, memoized: verdicts() looks at every name every stream awaits (thousands of
+ * streams × hundreds of names during a push), and names repeat across streams.
+ */
+const serviceKeys = new Map<string, ServiceKey | null>();
+const SERVICE_KEYS_KEPT = 100_000;
+
+function serviceKey(resource: string): ServiceKey | null {
+  let key = serviceKeys.get(resource);
+  if (key === undefined) {
+    const svc = parseResourceName(resource);
+    key = svc ? `${svc.namespace}/${svc.name}` : null;
+    if (serviceKeys.size >= SERVICE_KEYS_KEPT) serviceKeys.clear();
+    serviceKeys.set(resource, key);
+  }
+  return key;
 }
 
 function describe(s: TypeStatus): ProxyInfo['types'][string] {
