@@ -35,6 +35,13 @@ export class AdsStream extends StreamBook {
     const type = req.type_url;
     if (req.response_nonce !== '' && req.response_nonce !== this.types.get(type)?.nonce) return [];
     const state = this.typeState(type);
+    if (req.response_nonce !== '' && sameNames(state.requested, req.resource_names)) {
+      // The common ACK: the subscription is unchanged, and every change of it was pushed when it happened
+      // (responses never wait for the previous ACK), so no response is due.
+      this.answer(type, state, req.version_info, req.error_detail?.message);
+      return [];
+    }
+    state.requested = req.resource_names;
     if (req.response_nonce === '') {
       state.sent.clear();
       state.wildcard = isStateOfTheWorld(type) && req.resource_names.length === 0;
@@ -111,3 +118,5 @@ export class AdsStream extends StreamBook {
     };
   }
 }
+
+const sameNames = (a: readonly string[] | undefined, b: readonly string[]): boolean => !!a && a.length === b.length && a.every((n, i) => n === b[i]);

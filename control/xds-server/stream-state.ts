@@ -49,6 +49,8 @@ export interface TypeState {
   ackedVersion?: string;
   nack?: Nack;
   rejected: Map<string, string>;
+  /** SotW: the names of the client's last request, as sent (a request repeating them changes no subscription). */
+  requested?: readonly string[];
 }
 
 export const isResourceType = (url: string): url is ResourceType => (RESOURCE_TYPES as readonly string[]).includes(url);
