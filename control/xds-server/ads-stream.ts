@@ -71,12 +71,12 @@ export class AdsStream extends StreamBook {
     // in the first CDS response (routes may still name them) and go in a second one after the LDS/RDS responses.
     const referencesMove = ([LISTENER_TYPE, ROUTE_TYPE] as const).some((type) => {
       const state = touched(type);
-      return !!state && !!this.plan(type, state, false);
+      return !!state && !!this.plan(type, state, false, undefined, diff?.get(type));
     });
     const out: OutgoingResponse[] = [];
     for (const type of RESOURCE_TYPES) {
       const state = touched(type);
-      const response = state && this.respond(type, state, false, 'snapshot', type === CLUSTER_TYPE && referencesMove ? previousClusters : undefined);
+      const response = state && this.respond(type, state, false, 'snapshot', type === CLUSTER_TYPE && referencesMove ? previousClusters : undefined, diff?.get(type));
       if (response) out.push(response);
     }
     const clusters = this.types.get(CLUSTER_TYPE);
@@ -87,14 +87,20 @@ export class AdsStream extends StreamBook {
 
   /**
    * The names a response of `type` would carry now, or undefined when none is due. `keep`: resources gone from
-   * the snapshot that the client holds and should keep for one more response (see handleSnapshot).
+   * the snapshot that the client holds and should keep for one more response (see handleSnapshot). `changed`:
+   * the names that changed since the stream's last snapshot (its diff); RDS/EDS then look only at those, since
+   * the client holds the current version of every other subscribed resource.
    */
-  private plan(type: ResourceType, state: TypeState, opening: boolean, keep?: ReadonlyMap<string, VersionedResource>): { names: string[]; source: (n: string) => VersionedResource } | undefined {
+  private plan(type: ResourceType, state: TypeState, opening: boolean, keep?: ReadonlyMap<string, VersionedResource>, changedNames?: ReadonlySet<string>): { names: string[]; source: (n: string) => VersionedResource } | undefined {
     const available = this.snapshot.resources[type];
     const source = (n: string): VersionedResource => available.get(n) ?? keep!.get(n)!;
     const has = (n: string): boolean => available.has(n) || (!!keep?.has(n) && state.sent.has(n));
-    const present = state.wildcard ? [...available.keys(), ...[...state.sent.keys()].filter((n) => !available.has(n) && has(n))] : [...state.names].filter(has);
     const sotw = isStateOfTheWorld(type);
+    if (!sotw && !opening && changedNames) {
+      const changed = [...changedNames].filter((n) => (state.wildcard || state.names.has(n)) && available.has(n) && state.sent.get(n) !== available.get(n)!.hash);
+      return changed.length > 0 ? { names: changed, source } : undefined;
+    }
+    const present = state.wildcard ? [...available.keys(), ...[...state.sent.keys()].filter((n) => !available.has(n) && has(n))] : [...state.names].filter(has);
     const changed = present.filter((n) => state.sent.get(n) !== source(n).hash);
     const removed = sotw && [...state.sent.keys()].some((n) => !has(n));
     if (changed.length === 0 && !removed && !(opening && (sotw || present.length > 0))) return undefined;
@@ -102,10 +108,10 @@ export class AdsStream extends StreamBook {
     return { names: sotw ? present : changed, source };
   }
 
-  private respond(type: ResourceType, state: TypeState, opening: boolean, trigger: PushTrigger, keep?: ReadonlyMap<string, VersionedResource>): OutgoingResponse | undefined {
+  private respond(type: ResourceType, state: TypeState, opening: boolean, trigger: PushTrigger, keep?: ReadonlyMap<string, VersionedResource>, changedNames?: ReadonlySet<string>): OutgoingResponse | undefined {
     const available = this.snapshot.resources[type];
     for (const n of [...state.rejected.keys()]) if (!available.has(n) || !(state.wildcard || state.names.has(n))) state.rejected.delete(n);
-    const plan = this.plan(type, state, opening, keep);
+    const plan = this.plan(type, state, opening, keep, changedNames);
     if (!plan) return undefined;
     const { names, source } = plan;
     if (isStateOfTheWorld(type)) state.sent.clear();

@@ -105,7 +105,8 @@ export class ProxyRegistry extends EventEmitter<{ change: [] }> {
  */
 const awaited = new WeakMap<readonly string[], ServiceKey[]>();
 
-function awaitedServices(names: readonly string[]): ServiceKey[] {
+function awaitedServices(names: readonly string[]): readonly ServiceKey[] {
+  if (names.length === 0) return names;
   let keys = awaited.get(names);
   if (!keys) {
     keys = [...new Set(names.map(serviceKey).filter((k): k is ServiceKey => k !== null))];
