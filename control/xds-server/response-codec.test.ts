@@ -4,7 +4,7 @@ import { AdsStream } from './ads-stream.js';
 import { DeltaStream, type DeltaDiscoveryRequest } from './delta-stream.js';
 import type { DiscoveryRequest } from './generated-types.js';
 import { CLUSTER_TYPE, ENDPOINT_TYPE, LISTENER_TYPE, aggregatedDiscoveryService } from './protos.js';
-import { adsServerDefinition, encodeAny } from './response-codec.js';
+import { adsServerDefinition, decodeDiscoveryRequest, encodeAny } from './response-codec.js';
 import { SnapshotCache } from './snapshot-cache.js';
 
 const svc = (name: string): Service => ({ metadata: { name, namespace: 'ns' }, spec: { ports: [{ port: 80 }] } });
@@ -53,5 +53,21 @@ describe('response codec', () => {
     c.setEndpoints(eps('a', ['10.0.0.3']));
     const [third] = new AdsStream(c.snapshot).handleRequest(request(CLUSTER_TYPE));
     expect(third!.resources[0]).toBe(first!.resources[0]); // clusters did not change with the endpoints
+  });
+
+  it('reads a DiscoveryRequest as the generated deserializer does, leaving nodes and errors to it', () => {
+    const method = aggregatedDiscoveryService().StreamAggregatedResources!;
+    const requests: DiscoveryRequest[] = [
+      { ...request(CLUSTER_TYPE), node: null, resource_names: ['a', 'é:80'], version_info: '3', response_nonce: '7' },
+      { ...request(ENDPOINT_TYPE), node: null },
+      request(LISTENER_TYPE),
+      { ...request(CLUSTER_TYPE), node: null, response_nonce: '2', error_detail: { code: 3, message: 'bad', details: [] } },
+    ];
+    let fallbacks = 0;
+    for (const req of requests) {
+      const bytes = method.requestSerialize(req);
+      expect(decodeDiscoveryRequest(bytes, (b) => { fallbacks++; return method.requestDeserialize(b); })).toEqual(method.requestDeserialize(bytes));
+    }
+    expect(fallbacks).toBe(2);
   });
 });
