@@ -35,13 +35,14 @@ export class AdsStream extends StreamBook {
     const type = req.type_url;
     if (req.response_nonce !== '' && req.response_nonce !== this.types.get(type)?.nonce) return [];
     const state = this.typeState(type);
-    if (req.response_nonce !== '' && sameNames(state.requested, req.resource_names)) {
+    const unchanged = req.response_nonce !== '' && sameSubscription(state, req.resource_names);
+    state.requested = req.resource_names;
+    if (unchanged) {
       // The common ACK: the subscription is unchanged, and every change of it was pushed when it happened
       // (responses never wait for the previous ACK), so no response is due.
       this.answer(type, state, req.version_info, req.error_detail?.message);
       return [];
     }
-    state.requested = req.resource_names;
     if (req.response_nonce === '') {
       state.sent.clear();
       state.wildcard = isStateOfTheWorld(type) && req.resource_names.length === 0;
@@ -125,4 +126,12 @@ export class AdsStream extends StreamBook {
   }
 }
 
-const sameNames = (a: readonly string[] | undefined, b: readonly string[]): boolean => !!a && a.length === b.length && a.every((n, i) => n === b[i]);
+/** Whether a request's names leave the subscription as it is: the same list as last time, or the same set (another order). */
+function sameSubscription(state: TypeState, names: readonly string[]): boolean {
+  const last = state.requested;
+  if (last && last.length === names.length && last.every((n, i) => n === names[i])) return true;
+  if (names.includes('*') && !state.wildcard) return false;
+  const set = new Set(names);
+  set.delete('*');
+  return set.size === state.names.size && [...set].every((n) => state.names.has(n));
+}
