@@ -7,7 +7,7 @@
  * A fresh xds-server process serves each N (BENCH_XDS_NODE_ARGS="--cpu-prof --cpu-prof-dir=DIR" profiles it).
  *
  *   node dist/bench/xds/run.js [--services 100] [--endpoints 10] [--clients 1000,5000] [--procs 2]
- *     [--per-channel 100] [--changes 5] [--kinds endpoints,service] [--change-timeout-seconds 30]
+ *     [--per-channel 100] [--changes 5] [--kinds endpoints,service,trafficroute] [--change-timeout-seconds 30]
  *     [--connect-timeout-seconds 300] [--route-marker '"weight":{"value":20}']
  */
 import { connect } from 'node:net';
@@ -33,7 +33,7 @@ const { values: args } = parseArgs({
     procs: { type: 'string', default: '2' },
     'per-channel': { type: 'string', default: '100' },
     changes: { type: 'string', default: '5' },
-    kinds: { type: 'string', default: 'endpoints,service' },
+    kinds: { type: 'string', default: 'endpoints,service,trafficroute' },
     'change-timeout-seconds': { type: 'string', default: '30' },
     'connect-timeout-seconds': { type: 'string', default: '300' },
     'route-marker': { type: 'string', default: '"weight":{"value":20}' },

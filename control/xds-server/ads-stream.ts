@@ -17,8 +17,9 @@
  * - snapshot pushes go out CDS, EDS, LDS, RDS (make-before-break); clusters removed while listeners or routes
  *   change are removed by a last CDS response, after the routes that named them.
  */
-import type { DiscoveryRequest, DiscoveryResponse } from './generated-types.js';
+import type { DiscoveryRequest } from './generated-types.js';
 import { CLUSTER_TYPE, LISTENER_TYPE, RESOURCE_TYPES, ROUTE_TYPE, type ResourceType } from './protos.js';
+import { asAny, type OutgoingResponse } from './response-codec.js';
 import type { Snapshot, VersionedResource } from './snapshot-cache.js';
 import type { SnapshotDiff } from './snapshot-diff.js';
 import { isResourceType, isStateOfTheWorld, StreamBook, type PushTrigger, type StreamEvent, type TypeState } from './stream-state.js';
@@ -28,12 +29,20 @@ export class AdsStream extends StreamBook {
     super(onEvent, now);
   }
 
-  handleRequest(req: DiscoveryRequest): DiscoveryResponse[] {
+  handleRequest(req: DiscoveryRequest): OutgoingResponse[] {
     this.node ??= req.node;
     if (!isResourceType(req.type_url)) return [];
     const type = req.type_url;
     if (req.response_nonce !== '' && req.response_nonce !== this.types.get(type)?.nonce) return [];
     const state = this.typeState(type);
+    const unchanged = req.response_nonce !== '' && sameSubscription(state, req.resource_names);
+    state.requested = req.resource_names;
+    if (unchanged) {
+      // The common ACK: the subscription is unchanged, and every change of it was pushed when it happened
+      // (responses never wait for the previous ACK), so no response is due.
+      this.answer(type, state, req.version_info, req.error_detail?.message);
+      return [];
+    }
     if (req.response_nonce === '') {
       state.sent.clear();
       state.wildcard = isStateOfTheWorld(type) && req.resource_names.length === 0;
@@ -55,7 +64,7 @@ export class AdsStream extends StreamBook {
    * `diff` (the names that changed since the previous snapshot, see snapshotDiff) lets uninterested types be
    * skipped without looking at every subscription; without it every subscribed resource is compared.
    */
-  handleSnapshot(snapshot: Snapshot, diff?: SnapshotDiff): DiscoveryResponse[] {
+  handleSnapshot(snapshot: Snapshot, diff?: SnapshotDiff): OutgoingResponse[] {
     const previousClusters = this.snapshot.resources[CLUSTER_TYPE];
     this.snapshot = snapshot;
     const touched = (type: ResourceType): TypeState | undefined => this.affected(type, diff);
@@ -63,12 +72,12 @@ export class AdsStream extends StreamBook {
     // in the first CDS response (routes may still name them) and go in a second one after the LDS/RDS responses.
     const referencesMove = ([LISTENER_TYPE, ROUTE_TYPE] as const).some((type) => {
       const state = touched(type);
-      return !!state && !!this.plan(type, state, false);
+      return !!state && !!this.plan(type, state, false, undefined, diff?.get(type));
     });
-    const out: DiscoveryResponse[] = [];
+    const out: OutgoingResponse[] = [];
     for (const type of RESOURCE_TYPES) {
       const state = touched(type);
-      const response = state && this.respond(type, state, false, 'snapshot', type === CLUSTER_TYPE && referencesMove ? previousClusters : undefined);
+      const response = state && this.respond(type, state, false, 'snapshot', type === CLUSTER_TYPE && referencesMove ? previousClusters : undefined, diff?.get(type));
       if (response) out.push(response);
     }
     const clusters = this.types.get(CLUSTER_TYPE);
@@ -79,14 +88,20 @@ export class AdsStream extends StreamBook {
 
   /**
    * The names a response of `type` would carry now, or undefined when none is due. `keep`: resources gone from
-   * the snapshot that the client holds and should keep for one more response (see handleSnapshot).
+   * the snapshot that the client holds and should keep for one more response (see handleSnapshot). `changed`:
+   * the names that changed since the stream's last snapshot (its diff); RDS/EDS then look only at those, since
+   * the client holds the current version of every other subscribed resource.
    */
-  private plan(type: ResourceType, state: TypeState, opening: boolean, keep?: ReadonlyMap<string, VersionedResource>): { names: string[]; source: (n: string) => VersionedResource } | undefined {
+  private plan(type: ResourceType, state: TypeState, opening: boolean, keep?: ReadonlyMap<string, VersionedResource>, changedNames?: ReadonlySet<string>): { names: string[]; source: (n: string) => VersionedResource } | undefined {
     const available = this.snapshot.resources[type];
     const source = (n: string): VersionedResource => available.get(n) ?? keep!.get(n)!;
     const has = (n: string): boolean => available.has(n) || (!!keep?.has(n) && state.sent.has(n));
-    const present = state.wildcard ? [...available.keys(), ...[...state.sent.keys()].filter((n) => !available.has(n) && has(n))] : [...state.names].filter(has);
     const sotw = isStateOfTheWorld(type);
+    if (!sotw && !opening && changedNames) {
+      const changed = [...changedNames].filter((n) => (state.wildcard || state.names.has(n)) && available.has(n) && state.sent.get(n) !== available.get(n)!.hash);
+      return changed.length > 0 ? { names: changed, source } : undefined;
+    }
+    const present = state.wildcard ? [...available.keys(), ...[...state.sent.keys()].filter((n) => !available.has(n) && has(n))] : [...state.names].filter(has);
     const changed = present.filter((n) => state.sent.get(n) !== source(n).hash);
     const removed = sotw && [...state.sent.keys()].some((n) => !has(n));
     if (changed.length === 0 && !removed && !(opening && (sotw || present.length > 0))) return undefined;
@@ -94,10 +109,10 @@ export class AdsStream extends StreamBook {
     return { names: sotw ? present : changed, source };
   }
 
-  private respond(type: ResourceType, state: TypeState, opening: boolean, trigger: PushTrigger, keep?: ReadonlyMap<string, VersionedResource>): DiscoveryResponse | undefined {
+  private respond(type: ResourceType, state: TypeState, opening: boolean, trigger: PushTrigger, keep?: ReadonlyMap<string, VersionedResource>, changedNames?: ReadonlySet<string>): OutgoingResponse | undefined {
     const available = this.snapshot.resources[type];
     for (const n of [...state.rejected.keys()]) if (!available.has(n) || !(state.wildcard || state.names.has(n))) state.rejected.delete(n);
-    const plan = this.plan(type, state, opening, keep);
+    const plan = this.plan(type, state, opening, keep, changedNames);
     if (!plan) return undefined;
     const { names, source } = plan;
     if (isStateOfTheWorld(type)) state.sent.clear();
@@ -106,7 +121,17 @@ export class AdsStream extends StreamBook {
       version_info: this.snapshot.version,
       type_url: type,
       nonce: this.sending(type, state, this.snapshot.version, names, trigger),
-      resources: names.map((n) => ({ '@type': type, ...source(n).body })),
+      resources: names.map((n) => asAny(type, source(n))),
     };
   }
+}
+
+/** Whether a request's names leave the subscription as it is: the same list as last time, or the same set (another order). */
+function sameSubscription(state: TypeState, names: readonly string[]): boolean {
+  const last = state.requested;
+  if (last && last.length === names.length && last.every((n, i) => n === names[i])) return true;
+  if (names.includes('*') && !state.wildcard) return false;
+  const set = new Set(names);
+  set.delete('*');
+  return set.size === state.names.size && [...set].every((n) => state.names.has(n));
 }

@@ -10,8 +10,8 @@
  * - a NACK is recorded and the rejected versions are not resent until they change, as in SotW.
  */
 import type { DeltaDiscoveryRequest__Output as DeltaDiscoveryRequest } from '@grpc/grpc-js-xds/build/src/generated/envoy/service/discovery/v3/DeltaDiscoveryRequest.js';
-import type { DeltaDiscoveryResponse } from '@grpc/grpc-js-xds/build/src/generated/envoy/service/discovery/v3/DeltaDiscoveryResponse.js';
 import { CLUSTER_TYPE, ENDPOINT_TYPE, RESOURCE_TYPES, type ResourceType } from './protos.js';
+import { asAny, type OutgoingDeltaResponse as DeltaDiscoveryResponse } from './response-codec.js';
 import type { Snapshot } from './snapshot-cache.js';
 import type { SnapshotDiff } from './snapshot-diff.js';
 import { isResourceType, StreamBook, type PushTrigger, type StreamEvent, type TypeState } from './stream-state.js';
@@ -87,7 +87,7 @@ export class DeltaStream extends StreamBook {
       nonce: this.sending(type, state, this.snapshot.version, updated, trigger),
       resources: updated.map((n) => {
         const r = available.get(n)!;
-        return { name: n, version: r.hash, resource: { '@type': type, ...r.body } };
+        return { name: n, version: r.hash, resource: asAny(type, r) };
       }),
       removed_resources: removed,
     };

@@ -73,22 +73,20 @@ export class ProxyRegistry extends EventEmitter<{ change: [] }> {
   /** Per Service with a resource some proxy rejects or has not answered yet; Services absent are settled. */
   verdicts(): Map<ServiceKey, ServiceVerdict> {
     const out = new Map<ServiceKey, ServiceVerdict>();
-    const verdict = (resource: string): ServiceVerdict | undefined => {
-      const svc = parseResourceName(resource);
-      if (!svc) return undefined;
-      const key = `${svc.namespace}/${svc.name}`;
+    const verdictOf = (key: ServiceKey): ServiceVerdict => {
       let v = out.get(key);
       if (!v) out.set(key, v = { rejectedBy: [], pending: false });
       return v;
+    };
+    const verdict = (resource: string): ServiceVerdict | undefined => {
+      const key = serviceKey(resource);
+      return key ? verdictOf(key) : undefined;
     };
     for (const stream of this.streams.keys()) {
       if (!stream.node) continue;
       const node = stream.node.id;
       for (const s of stream.outstanding()) {
-        for (const name of s.awaiting) {
-          const v = verdict(name);
-          if (v) v.pending = true;
-        }
+        for (const key of awaitedServices(s.awaiting)) verdictOf(key).pending = true;
         for (const [name, message] of s.rejected) {
           const v = verdict(name);
           if (v && !v.rejectedBy.some((r) => r.node === node)) v.rejectedBy.push({ node, message, since: s.nackAt ?? Date.now() });
@@ -98,6 +96,37 @@ export class ProxyRegistry extends EventEmitter<{ change: [] }> {
     for (const v of out.values()) v.rejectedBy.sort((a, b) => a.node.localeCompare(b.node));
     return out;
   }
+}
+
+/**
+ * The Service key of a resource name, memoized, and the Services of an awaited name list, once per list (a
+ * stream's list stays the same object until its next response): verdicts() runs every status pass over every
+ * stream, thousands of them each awaiting hundreds of names while a push is under way.
+ */
+const awaited = new WeakMap<readonly string[], ServiceKey[]>();
+
+function awaitedServices(names: readonly string[]): readonly ServiceKey[] {
+  if (names.length === 0) return names;
+  let keys = awaited.get(names);
+  if (!keys) {
+    keys = [...new Set(names.map(serviceKey).filter((k): k is ServiceKey => k !== null))];
+    awaited.set(names, keys);
+  }
+  return keys;
+}
+
+const serviceKeys = new Map<string, ServiceKey | null>();
+const SERVICE_KEYS_KEPT = 100_000;
+
+function serviceKey(resource: string): ServiceKey | null {
+  let key = serviceKeys.get(resource);
+  if (key === undefined) {
+    const svc = parseResourceName(resource);
+    key = svc ? `${svc.namespace}/${svc.name}` : null;
+    if (serviceKeys.size >= SERVICE_KEYS_KEPT) serviceKeys.clear();
+    serviceKeys.set(resource, key);
+  }
+  return key;
 }
 
 function describe(s: TypeStatus): ProxyInfo['types'][string] {

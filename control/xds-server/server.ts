@@ -14,11 +14,12 @@ import { serveMetrics, type MetricsServer } from '../../agent/metrics-server.js'
 import { AdsStream } from './ads-stream.js';
 import { DeltaStream, type DeltaDiscoveryRequest, type DeltaDiscoveryResponse } from './delta-stream.js';
 import type { StreamBook, StreamEvent } from './stream-state.js';
-import type { DiscoveryRequest, DiscoveryResponse } from './generated-types.js';
+import type { DiscoveryRequest } from './generated-types.js';
 import type { MeshKind, MeshObjects } from './mesh-store.js';
 import { DEFAULT_ZONE } from './naming.js';
-import { aggregatedDiscoveryService } from './protos.js';
 import { ProxyRegistry } from './proxy-registry.js';
+import { PushScheduler, type PushSchedulerOptions } from './push-scheduler.js';
+import { adsServerDefinition, type OutgoingResponse } from './response-codec.js';
 import { SnapshotCache, type Snapshot } from './snapshot-cache.js';
 import { snapshotDiff, type SnapshotDiff } from './snapshot-diff.js';
 import { DELIVERED_NOT_ENFORCED } from './policy-status.js';
@@ -40,6 +41,8 @@ export interface XdsServerOptions {
   /** Write mesh policies' status from ACKs and NACKs (default true). */
   writeStatus?: boolean;
   status?: Omit<StatusWriterOptions, 'log'>;
+  /** How snapshot pushes are batched and spread over the event loop (push-scheduler.ts). */
+  pushes?: PushSchedulerOptions;
 }
 
 export interface XdsServer {
@@ -76,12 +79,15 @@ export async function startXdsServer(opts: XdsServerOptions): Promise<XdsServer>
   const statusWriter = opts.writeStatus === false ? undefined : new StatusWriter(policies, registry, { ...opts.status, log });
   /** Open streams of both protocol variants, each with the function pushing a snapshot change to it. */
   const streams = new Map<StreamBook, { push: (snapshot: Snapshot, diff: SnapshotDiff) => void; end: () => void }>();
+  // Every stream is visited (an uninterested one costs a look at the changed names): it must hold the latest
+  // snapshot to answer its next request from it.
+  const scheduler = new PushScheduler<StreamBook>((stream, snapshot, diff) => streams.get(stream)?.push(snapshot, diff), opts.pushes);
   let previous = cache.snapshot;
   cache.on('change', (snapshot) => {
     metrics.snapshotCreated(snapshot.version);
     const diff = snapshotDiff(previous, snapshot);
     previous = snapshot;
-    for (const { push } of streams.values()) push(snapshot, diff);
+    scheduler.enqueue(snapshot, diff, streams.keys());
   });
 
   const onEvent = (stream: () => StreamBook) => (event: StreamEvent): void => {
@@ -97,6 +103,7 @@ export async function startXdsServer(opts: XdsServerOptions): Promise<XdsServer>
     registry.add(stream);
     const close = (): void => {
       streams.delete(stream);
+      scheduler.forget(stream);
       registry.remove(stream);
     };
     call.on('data', (req: Req) => send(stream.handleRequest(req)));
@@ -106,8 +113,8 @@ export async function startXdsServer(opts: XdsServerOptions): Promise<XdsServer>
   }
 
   const server = new Server();
-  server.addService(aggregatedDiscoveryService(), {
-    StreamAggregatedResources(call: ServerDuplexStream<DiscoveryRequest, DiscoveryResponse>) {
+  server.addService(adsServerDefinition(), {
+    StreamAggregatedResources(call: ServerDuplexStream<DiscoveryRequest, OutgoingResponse>) {
       const stream: AdsStream = new AdsStream(cache.snapshot, onEvent(() => stream));
       serve(call, stream);
     },
@@ -121,6 +128,7 @@ export async function startXdsServer(opts: XdsServerOptions): Promise<XdsServer>
   const stop = async (): Promise<void> => {
     for (const { end } of streams.values()) end();
     streams.clear();
+    scheduler.stop();
     server.forceShutdown();
     await statusWriter?.stop();
     await Promise.all([...informers.map((i) => i.stop()), metricsServer?.close()]);

@@ -49,7 +49,11 @@ export interface TypeState {
   ackedVersion?: string;
   nack?: Nack;
   rejected: Map<string, string>;
+  /** SotW: the names of the client's last request, as sent (a request repeating them changes no subscription). */
+  requested?: readonly string[];
 }
+
+const NOTHING: readonly string[] = [];
 
 export const isResourceType = (url: string): url is ResourceType => (RESOURCE_TYPES as readonly string[]).includes(url);
 export const isStateOfTheWorld = (type: ResourceType): boolean => type === LISTENER_TYPE || type === CLUSTER_TYPE;
@@ -159,11 +163,15 @@ export abstract class StreamBook {
   }
 
   /**
-   * Per opened type, the names sent and not answered yet and the rejected ones, without copies (the status
-   * writer reads them for every stream on every pass): valid until the stream handles its next message.
+   * Per opened type with something outstanding, the names sent and not answered yet and the rejected ones,
+   * without copies (the status writer reads them for every stream on every pass): valid until the stream
+   * handles its next message.
    */
-  *outstanding(): Iterable<{ awaiting: readonly string[]; rejected: ReadonlyMap<string, string>; nackAt?: number }> {
-    for (const s of this.types.values()) yield { awaiting: s.last.answered ? [] : s.last.names, rejected: s.rejected, nackAt: s.nack?.at };
+  outstanding(): { awaiting: readonly string[]; rejected: ReadonlyMap<string, string>; nackAt?: number }[] {
+    const out: { awaiting: readonly string[]; rejected: ReadonlyMap<string, string>; nackAt?: number }[] = [];
+    // Settled types (answered, nothing rejected: nearly all of them between pushes) are left out.
+    for (const s of this.types.values()) if (!s.last.answered || s.rejected.size > 0) out.push({ awaiting: s.last.answered ? NOTHING : s.last.names, rejected: s.rejected, nackAt: s.nack?.at });
+    return out;
   }
 
   /** Whether the client subscribes to `name` of `type` (by name or by wildcard). */
