@@ -238,7 +238,7 @@ export class PodSync {
     try {
       await this.removeContainer(id); // what a crash between create and start left
       const root = await rootfs.ensure(id, image.rootfsPath);
-      const mounts = [...await this.deps.podMounts?.mounts(pod) ?? [], ...await this.deps.volumes?.containerMounts(pod, spec) ?? []];
+      const mounts = [...await this.deps.podMounts?.mounts(pod) ?? [], ...await this.deps.volumes?.containerMounts(pod, spec, env.vars) ?? []];
       await runtime.createContainer(containerConfig({ pod, spec, kind, attempt, image: image.config, imageID: image.imageID, rootfs: root, env: env.vars, mounts }));
       this.event(pod, 'Normal', 'Created', `Created container ${spec.name}`);
       await runtime.startContainer(id);
