@@ -125,6 +125,15 @@ describe('runc runtime', () => {
     }
   });
 
+  it('keeps state and bundle files (env with Secret values) readable by root only', async () => {
+    const c = config(['true'], { env: ['TOKEN=s3cret'] });
+    await runtime.createContainer(c);
+    const modeOf = async (path: string): Promise<number> => (await stat(path)).mode & 0o777;
+    expect(await modeOf(options.stateDir)).toBe(0o700);
+    for (const file of ['config.json', 'meta.json']) expect(await modeOf(join(options.stateDir, 'containers', c.id, file))).toBe(0o600);
+    await runtime.removeContainer(c.id);
+  });
+
   it('reports Completed for exit 0 and StartError for a missing executable', async () => {
     expect(await runToExit(config(['true']))).toMatchObject({ exitCode: 0, reason: 'Completed' });
     const failed = await runToExit(config(['no-such-binary']));

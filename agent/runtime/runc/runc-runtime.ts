@@ -13,6 +13,7 @@ import { launchConmon, liveConmon, reopenLog, type CreateResult } from './conmon
 import { containerFiles, type ContainerFiles, type ContainerMeta, type ExitRecord, type MonitorRecord } from './layout.js';
 import { rotateLogFiles } from './log-rotation.js';
 import { NetnsSandboxes } from './pod-sandbox.js';
+import { privateDir } from '../../util/private-dir.js';
 import { runcExec } from './runc-exec.js';
 import { composeStatus, START_ERROR_EXIT_CODE, type RuncState } from './status.js';
 import { buildSpec } from './spec.js';
@@ -92,6 +93,7 @@ export class RuncRuntime implements ContainerRuntime {
 
   static async open(options: RuncRuntimeOptions): Promise<RuncRuntime> {
     const runtime = new RuncRuntime(options, await detectCgroupMode());
+    await privateDir(options.stateDir);
     await mkdir(runtime.containersDir, { recursive: true });
     await mkdir(runtime.runcRoot, { recursive: true });
     return runtime;
@@ -129,8 +131,9 @@ export class RuncRuntime implements ContainerRuntime {
       cgroupsPath: posix.join(this.cgroupParent, config.id),
     };
     await mkdir(dirname(meta.logPath), { recursive: true });
-    await writeFile(files.config, JSON.stringify(buildSpec({ config, cgroupsPath: meta.cgroupsPath, netnsPath }), null, 2));
-    await writeFile(files.meta, JSON.stringify(meta));
+    // Both hold the env, Secret values included: root only.
+    await writeFile(files.config, JSON.stringify(buildSpec({ config, cgroupsPath: meta.cgroupsPath, netnsPath }), null, 2), { mode: 0o600 });
+    await writeFile(files.meta, JSON.stringify(meta), { mode: 0o600 });
     return this.statusOf(files, meta);
   }
 
