@@ -176,6 +176,23 @@ describe('runc runtime', () => {
     await expect(stat(cgroupDir(mode, 'memory', cgroupsPath))).rejects.toThrow();
   });
 
+  it('kills a container whose conmon died and reports it ended then, so it never runs twice', async () => {
+    const c = config(['sleep', '600']);
+    await runtime.createContainer(c);
+    const started = await runtime.startContainer(c.id);
+    const conmonPid = Number(await readFile(join(options.stateDir, 'containers', c.id, 'conmon.pid'), 'utf8'));
+    const killedAt = Date.now();
+    process.kill(conmonPid, 'SIGKILL');
+    await waitFor('conmon gone', async () => !alive(conmonPid));
+    const status = await runtime.containerStatus(c.id);
+    expect(status).toMatchObject({ state: 'exited', exitCode: 137, reason: 'ContainerStatusUnknown' });
+    expect(Date.parse(status!.finishedAt!)).toBeGreaterThanOrEqual(Math.max(killedAt, Date.parse(started.startedAt!)));
+    const state = await run('runc', ['--root', join(options.stateDir, 'runc'), 'state', c.id]).then((r) => JSON.parse(r.stdout).status as string, () => 'gone');
+    expect(['stopped', 'gone']).toContain(state);
+    expect(await runtime.containerStatus(c.id)).toEqual(status); // recorded once
+    await runtime.removeContainer(c.id);
+  });
+
   it('stops gracefully on SIGTERM, and SIGKILLs a process that ignores it after the grace period', async () => {
     const polite = config(['sh', '-c', 'trap "echo bye; exit 0" TERM; echo ready; while true; do sleep 0.1; done']);
     await runtime.createContainer(polite);
