@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ContainerConfig, ContainerRuntime, ContainerStatus, ExecResult, PodNetwork, PodSandbox, SandboxOptions } from '../runtime.js';
 import { detectCgroupMode, oomCounterFile, parseOomKills, type CgroupMode } from './cgroups.js';
 import { runCommand } from './command.js';
-import { launchConmon, liveConmon, reopenLog, type CreateResult } from './conmon.js';
+import { CONMON_MISSING, conmonInstalled, launchConmon, liveConmon, reopenLog, type CreateResult } from './conmon.js';
 import { containerFiles, type ContainerFiles, type ContainerMeta, type ExitRecord, type MonitorRecord } from './layout.js';
 import { rotateLogFiles } from './log-rotation.js';
 import { NetnsSandboxes } from './pod-sandbox.js';
@@ -93,6 +93,8 @@ export class RuncRuntime implements ContainerRuntime {
 
   static async open(options: RuncRuntimeOptions): Promise<RuncRuntime> {
     const runtime = new RuncRuntime(options, await detectCgroupMode());
+    // Checked here, not at the first pod: without it every container would fail with `spawn conmon ENOENT`.
+    if (!(await conmonInstalled(runtime.conmon))) throw new Error(options.conmon ? `${CONMON_MISSING}: ${options.conmon} cannot be run` : CONMON_MISSING);
     await privateDir(options.stateDir);
     await mkdir(runtime.containersDir, { recursive: true });
     await mkdir(runtime.runcRoot, { recursive: true });
