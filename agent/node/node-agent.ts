@@ -3,7 +3,6 @@
  * runc and the image cache, all state under one data dir; serves its containers' logs over HTTPS
  * (logs/log-server.ts). Stopping leaves containers running; a new agent on the same data dir adopts them.
  */
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ApiClient } from '../../control/client/client.js';
 import type { Taint } from '../../api/types/core.js';
@@ -31,6 +30,7 @@ import { DEFAULT_PRESSURE_THRESHOLDS, nodeHealth, type PressureThresholds } from
 import { NodeStatusReporter } from './node-status.js';
 import { AgentMetrics } from '../agent-metrics.js';
 import { serveMetrics, type MetricsServer } from '../metrics-server.js';
+import { privateDir } from '../util/private-dir.js';
 import { registerNode } from './registration.js';
 
 export interface NodeAgentOptions {
@@ -97,7 +97,8 @@ export class NodeAgent {
   /** Registers the node and starts the lease and the pod loop; resolves once the node's pods are listed. */
   async start(): Promise<void> {
     const { opts } = this;
-    await mkdir(opts.dataDir, { recursive: true });
+    await privateDir(opts.dataDir);
+    for (const sub of ['runtime', 'volumes', 'pods']) await privateDir(join(opts.dataDir, sub));
     const hostIP = opts.hostIP ?? hostIPv4();
     this.network = opts.network ? new NodeNetwork(this.client, opts.nodeName, opts.network, opts.log) : undefined;
     const runtime = await RuncRuntime.open({

@@ -38,13 +38,20 @@ export function fieldRefValue(pod: Pod, ref: ObjectFieldSelector, addresses: Pod
 /**
  * A container's request or limit divided by `divisor` (default 1), rounded up. An unset limit is the node's
  * allocatable amount, as with the kubelet, so a program sizing itself from it sees what it can really use.
+ * A divisor that is not positive is `invalidDivisor`'s error (the caller's kind, naming its field).
  */
-export function resourceFieldValue(container: Container, ref: ResourceFieldSelector, allocatable: ResourceList): string {
+export function resourceFieldValue(container: Container, ref: ResourceFieldSelector, allocatable: ResourceList, invalidDivisor: (detail: string) => Error): string {
   const [kind, name] = ref.resource.split(/\.(.*)/s) as [string, string];
   const list = kind === 'limits' ? container.resources?.limits : container.resources?.requests;
   const amount = list?.[name] ?? (kind === 'limits' ? allocatable[name] : undefined) ?? 0;
-  const divisor = parseQuantity(ref.divisor ?? 1).milli;
-  if (divisor <= 0n) throw new Error(`resourceFieldRef ${ref.resource}: divisor must be positive`);
+  let divisor: bigint;
+  try {
+    divisor = parseQuantity(ref.divisor ?? 1).milli;
+  } catch {
+    divisor = 0n;
+  }
+  // The API rejects these; a pod stored before that check must fail visibly, not be retried forever.
+  if (divisor <= 0n) throw invalidDivisor(`${JSON.stringify(ref.divisor)} must be a quantity greater than zero`);
   const milli = parseQuantity(amount).milli;
   return String((milli + divisor - 1n) / divisor);
 }

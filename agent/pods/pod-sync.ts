@@ -61,6 +61,8 @@ export interface PodSyncDeps {
 type Where = PodAddresses & { netnsPath: string };
 
 const DEFAULT_GRACE_SECONDS = 30;
+/** The kubelet's minimumGracePeriodInSeconds: SIGTERM's least time before SIGKILL once a preStop hook ran. */
+const MIN_TERM_SECONDS = 2;
 /** The kubelet gives postStart no time limit; Cairn bounds it so a hung hook cannot hold the pod's sync forever. */
 const POST_START_TIMEOUT_SECONDS = 120;
 
@@ -92,7 +94,7 @@ export class PodSync {
     let observed = await runtime.listContainers({ podId: uid });
     const remaining = deadlineRemainingMs(pod, new Date());
     if (remaining !== undefined && remaining <= 0) {
-      await this.stopForDeadline(pod, observed);
+      await this.stopForDeadline(pod, observed, where);
       await this.writeStatus(pod, where, await runtime.listContainers({ podId: uid }), waiting, false, DeadlineExceeded);
       return undefined;
     }
@@ -144,14 +146,10 @@ export class PodSync {
   }
 
   /** The pod outlived activeDeadlineSeconds: its running containers are stopped and it fails (once: the event is recorded then). */
-  private async stopForDeadline(pod: Pod, observed: ContainerStatus[]): Promise<void> {
+  private async stopForDeadline(pod: Pod, observed: ContainerStatus[], where: Where): Promise<void> {
     if (pod.status?.reason !== DeadlineExceeded.reason) this.event(pod, 'Warning', DeadlineExceeded.reason, DeadlineExceeded.message);
     const grace = pod.spec.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS;
-    await Promise.all(observed.filter((c) => c.state !== 'exited').map(async (c) => {
-      this.deps.probes.remove(c.id);
-      this.event(pod, 'Normal', 'Killing', `Stopping container ${c.name}`);
-      await this.deps.runtime.stopContainer(c.id, grace);
-    }));
+    await this.stopGracefully(pod, observed.filter((c) => c.state === 'running'), grace, where.netnsPath);
   }
 
   /**
@@ -161,27 +159,41 @@ export class PodSync {
   async terminate(pod: Pod): Promise<void> {
     const uid = pod.metadata.uid!;
     const grace = pod.metadata.deletionGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS;
-    const deadline = Date.now() + grace * 1000;
     const running = (await this.deps.runtime.listContainers({ podId: uid })).filter((c) => c.state === 'running');
-    const sandbox = (await this.deps.runtime.listPodSandboxes()).find((s) => s.podId === uid);
-    await Promise.all(running.map(async (c) => {
-      this.deps.probes.remove(c.id);
-      const spec = specOf(pod, c);
-      const hook = spec?.lifecycle?.preStop;
-      if (hook && spec && sandbox) {
-        // A failing hook does not stop the termination; it only uses up the grace period.
-        const result = await runHook(this.deps.hooks, hook, { containerId: c.id, netnsPath: sandbox.netnsPath, spec, podIP: pod.status?.podIP }, grace);
-        if (!result.ok) this.event(pod, 'Warning', 'FailedPreStopHook', `PreStopHook failed for container ${c.name}: ${result.message}`);
-      }
-      this.event(pod, 'Normal', 'Killing', `Stopping container ${c.name}`);
-      await this.deps.runtime.stopContainer(c.id, Math.max(0, Math.ceil((deadline - Date.now()) / 1000)));
-    }));
+    // A hostNetwork pod has no sandbox of its own: its hooks reach it from the host's network namespace.
+    const netnsPath = pod.spec.hostNetwork === true
+      ? (await this.deps.runtime.runPodSandbox(uid, { hostNetwork: true })).netnsPath
+      : (await this.deps.runtime.listPodSandboxes()).find((s) => s.podId === uid)?.netnsPath;
+    await this.stopGracefully(pod, running, grace, netnsPath);
     await this.teardown(uid);
     try {
       await this.deps.pods.delete(pod.metadata.name!, pod.metadata.namespace, { gracePeriodSeconds: 0 });
     } catch (err) {
       if (!isNotFound(err)) throw err;
     }
+  }
+
+  /**
+   * Stops containers as the kubelet's killContainer does: the preStop hook first (an httpGet one needs the
+   * pod's network namespace, `netnsPath`), then SIGTERM with what is left of `grace`, but at least
+   * MIN_TERM_SECONDS after a hook, then SIGKILL.
+   */
+  private async stopGracefully(pod: Pod, running: ContainerStatus[], grace: number, netnsPath: string | undefined): Promise<void> {
+    const deadline = Date.now() + grace * 1000;
+    await Promise.all(running.map(async (c) => {
+      this.deps.probes.remove(c.id);
+      const spec = specOf(pod, c);
+      const hook = spec?.lifecycle?.preStop;
+      let termSeconds = grace;
+      if (hook && spec && (netnsPath !== undefined || !hook.httpGet)) {
+        // A failing hook does not stop the termination; it only uses up the grace period. (exec hooks ignore netnsPath.)
+        const result = await runHook(this.deps.hooks, hook, { containerId: c.id, netnsPath: netnsPath ?? '', spec, podIP: pod.status?.podIP }, grace);
+        if (!result.ok) this.event(pod, 'Warning', 'FailedPreStopHook', `PreStopHook failed for container ${c.name}: ${result.message}`);
+        termSeconds = Math.max(MIN_TERM_SECONDS, Math.ceil((deadline - Date.now()) / 1000));
+      }
+      this.event(pod, 'Normal', 'Killing', `Stopping container ${c.name}`);
+      await this.deps.runtime.stopContainer(c.id, termSeconds);
+    }));
   }
 
   /** Removes every container, container layer and the sandbox of pod `uid` (killing what still runs). Idempotent. */
@@ -238,7 +250,7 @@ export class PodSync {
     try {
       await this.removeContainer(id); // what a crash between create and start left
       const root = await rootfs.ensure(id, image.rootfsPath);
-      const mounts = [...await this.deps.podMounts?.mounts(pod) ?? [], ...await this.deps.volumes?.containerMounts(pod, spec) ?? []];
+      const mounts = [...await this.deps.podMounts?.mounts(pod) ?? [], ...await this.deps.volumes?.containerMounts(pod, spec, env.vars) ?? []];
       await runtime.createContainer(containerConfig({ pod, spec, kind, attempt, image: image.config, imageID: image.imageID, rootfs: root, env: env.vars, mounts }));
       this.event(pod, 'Normal', 'Created', `Created container ${spec.name}`);
       await runtime.startContainer(id);

@@ -27,4 +27,9 @@ describe('AtomicWriter', () => {
     expect(entries.filter((e) => !e.startsWith('..'))).toEqual(['a']);
     expect(entries.filter((e) => e.startsWith('..') && e !== '..data')).toHaveLength(1); // the old generation is gone
   });
+
+  it('leaves the generation directory readable by every user (containers may run as non-root)', async () => {
+    await new AtomicWriter().write(dir, payload({ 'sub/b': '2' }));
+    expect((await stat(await realpath(join(dir, '..data')))).mode & 0o777).toBe(0o755);
+  });
 });

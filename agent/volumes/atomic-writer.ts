@@ -35,6 +35,7 @@ export class AtomicWriter {
     if (this.written.get(dir) === digest) return false;
     const old = await readlink(join(dir, DATA_LINK)).catch(() => undefined);
     const generation = await mkdtemp(join(dir, `..${new Date().toISOString().replace(/[:.]/g, '_')}.`));
+    await chmod(generation, 0o755); // mkdtemp makes it 0700: containers running as non-root users could not read the files
     for (const [path, f] of payload) {
       const file = join(generation, path);
       await mkdir(dirname(file), { recursive: true });

@@ -50,7 +50,7 @@ function downwardPayload(ctx: PayloadContext, items: DownwardAPIVolumeFile[] | u
     else if (item.resourceFieldRef) {
       const target = containers.find((c) => c.name === item.resourceFieldRef!.containerName);
       if (!target) throw new VolumeError(`downwardAPI ${item.path}: no container named ${JSON.stringify(item.resourceFieldRef.containerName)}`);
-      value = resourceFieldValue(target, item.resourceFieldRef, ctx.allocatable);
+      value = resourceFieldValue(target, item.resourceFieldRef, ctx.allocatable, (detail) => new VolumeError(`downwardAPI ${item.path}: resourceFieldRef.divisor: ${detail}`));
     }
     out.set(item.path, { data: Buffer.from(value), mode: item.mode ?? mode });
   }

@@ -4,11 +4,12 @@
  * atomic writer on every sync (secret and projected ones on a tmpfs, so secrets never reach the disk). Then
  * each container's volumeMounts as bind mounts, subPath resolved once at container start.
  */
-import { chmod, mkdir, readdir, realpath, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { chmod, lstat, mkdir, readdir, realpath, rm } from 'node:fs/promises';
+import { isAbsolute, join, relative } from 'node:path';
 import { parseQuantity } from '../../api/quantity.js';
 import type { Container, Pod, ResourceList, Volume } from '../../api/types/core.js';
 import type { ConfigSource } from '../pods/config-source.js';
+import { expand } from '../pods/env/expansion.js';
 import type { PodAddresses } from '../pods/downward-api.js';
 import type { ContainerMount } from '../runtime/runtime.js';
 import { AtomicWriter } from './atomic-writer.js';
@@ -70,15 +71,19 @@ export class PodVolumes {
     this.mounted.add(dir);
   }
 
-  /** Bind mounts for the container's volumeMounts; configMap, secret, downwardAPI and projected ones are always read-only. */
-  async containerMounts(pod: Pod, spec: Container): Promise<ContainerMount[]> {
+  /**
+   * Bind mounts for the container's volumeMounts; configMap, secret, downwardAPI and projected ones are always
+   * read-only. `env` is the container's resolved environment, which subPathExpr expands against.
+   */
+  async containerMounts(pod: Pod, spec: Container, env: ReadonlyMap<string, string> = new Map()): Promise<ContainerMount[]> {
     const mounts: ContainerMount[] = [];
-    for (const m of spec.volumeMounts ?? []) {
+    for (const [i, m] of (spec.volumeMounts ?? []).entries()) {
       const volume = pod.spec.volumes?.find((v) => v.name === m.name);
       if (!volume) throw new VolumeError(`volumeMount ${m.name}: the pod has no such volume`);
       const base = volume.hostPath?.path ?? this.dir(pod, volume.name);
       const filesOnly = !volume.hostPath && !volume.emptyDir;
-      const hostPath = m.subPath ? await this.subPath(base, m.subPath, !filesOnly) : base;
+      const subPath = m.subPathExpr ? expandSubPath(m.subPathExpr, env, i) : m.subPath;
+      const hostPath = subPath ? await this.subPath(base, subPath, !filesOnly) : base;
       mounts.push({ hostPath, containerPath: m.mountPath, readOnly: m.readOnly === true || filesOnly });
     }
     return mounts;
@@ -86,19 +91,39 @@ export class PodVolumes {
 
   /**
    * The subPath's real location now: a file of the current generation for written volumes, so it is not
-   * updated later (as with the kubelet). Created as a directory when missing and the volume is writable;
-   * symlinks may not lead out of the volume.
+   * updated later (as with the kubelet). Walked one component at a time from the volume's real root: a
+   * symlink (which a container may have planted) is resolved and must stay inside the volume before
+   * anything is looked up or created below it, and missing directories are created one level at a time
+   * (writable volumes only), so nothing is ever created outside the volume.
    */
   private async subPath(base: string, subPath: string, create: boolean): Promise<string> {
-    const path = join(base, subPath);
-    const exists = await stat(path).then(() => true, () => false);
-    if (!exists) {
-      if (!create) throw new VolumeError(`subPath ${subPath} does not exist in the volume`);
-      await mkdir(path, { recursive: true, mode: 0o755 });
+    const realBase = await realpath(base);
+    let cur = realBase;
+    for (const part of subPath.split('/').filter((p) => p !== '' && p !== '.')) {
+      if (part === '..') throw new VolumeError(`subPath ${subPath} must not contain '..'`);
+      const next = join(cur, part);
+      const info = await lstat(next).catch((err: NodeJS.ErrnoException) => {
+        if (err.code === 'ENOENT') return undefined;
+        throw err;
+      });
+      if (!info) {
+        if (!create) throw new VolumeError(`subPath ${subPath} does not exist in the volume`);
+        await mkdir(next, { mode: 0o755 }).catch((err: NodeJS.ErrnoException) => {
+          if (err.code !== 'EEXIST') throw err;
+        });
+        // Created (or raced into existence): look again, so a symlink put there meanwhile is still checked.
+        if (!(await lstat(next)).isSymbolicLink()) {
+          cur = next;
+          continue;
+        }
+      }
+      const real = await realpath(next).catch(() => {
+        throw new VolumeError(`subPath ${subPath} is a dangling symlink`);
+      });
+      if (!inside(realBase, real)) throw new VolumeError(`subPath ${subPath} leads out of its volume`);
+      cur = real;
     }
-    const [real, realBase] = [await realpath(path), await realpath(base)];
-    if (real !== realBase && !real.startsWith(`${realBase}/`)) throw new VolumeError(`subPath ${subPath} leads out of its volume`);
-    return real;
+    return cur;
   }
 
   /** Pod uids that have volume directories here (to find those of pods deleted while the agent was down). */
@@ -114,4 +139,18 @@ export class PodVolumes {
     this.writer.forget(`${dir}/`);
     for (const d of this.mounted) if (d.startsWith(`${dir}/`)) this.mounted.delete(d);
   }
+}
+
+function inside(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  return rel === '' || (rel !== '..' && !rel.startsWith('../') && !isAbsolute(rel));
+}
+
+/** subPathExpr expanded as the kubelet does: `$(VAR)` from the container's env; the result must be a relative path without `..`. */
+function expandSubPath(expr: string, env: ReadonlyMap<string, string>, i: number): string {
+  const path = expand(expr, (name) => env.get(name));
+  const field = `volumeMounts[${i}].subPathExpr`;
+  if (isAbsolute(path)) throw new VolumeError(`${field}: ${JSON.stringify(expr)} expands to the absolute path ${JSON.stringify(path)}; it must be relative`);
+  if (path.split('/').includes('..')) throw new VolumeError(`${field}: ${JSON.stringify(expr)} expands to ${JSON.stringify(path)}, which must not contain '..'`);
+  return path;
 }

@@ -4,6 +4,7 @@ import { isDns1123Subdomain, isEnvVarName, validateKnownFields } from '../valida
 import { ENV_FROM_FIELDS, ENV_VAR_FIELDS, ENV_VAR_SOURCE_FIELDS } from './pod-fields.js';
 import { child, index, optArray, optBool, optObject, optString, problems, requiredName } from './util.js';
 import { isConfigKey } from './config-data.js';
+import { quantityToMilli } from '../quantity.js';
 
 /** Pod fields a container can read through the downward API. */
 const FIELD_REF_PATHS = [
@@ -50,6 +51,18 @@ function validateResourceFieldRef(value: unknown, path: string, errs: FieldError
   else if (!(RESOURCE_REF_PATHS as readonly string[]).includes(res) && !/^(limits|requests)\.hugepages-/.test(res)) {
     errs.push(notSupported(child(path, 'resource'), res, RESOURCE_REF_PATHS));
   }
+  if (ref.divisor !== undefined && !positiveQuantity(ref.divisor)) {
+    errs.push(invalid(child(path, 'divisor'), ref.divisor, 'must be a quantity greater than zero, such as 1, 1m or 1Mi'));
+  }
+}
+
+function positiveQuantity(value: unknown): boolean {
+  if (typeof value !== 'string' && typeof value !== 'number') return false;
+  try {
+    return quantityToMilli(value) > 0n;
+  } catch {
+    return false; // not a quantity at all
+  }
 }
 
 function validateValueFrom(value: unknown, path: string, errs: FieldError[]): void {
@@ -63,7 +76,8 @@ function validateValueFrom(value: unknown, path: string, errs: FieldError[]): vo
   if (src.resourceFieldRef !== undefined) validateResourceFieldRef(src.resourceFieldRef, child(path, 'resourceFieldRef'), errs);
   if (src.configMapKeyRef !== undefined) validateKeySelector(src.configMapKeyRef, child(path, 'configMapKeyRef'), errs);
   if (src.secretKeyRef !== undefined) validateKeySelector(src.secretKeyRef, child(path, 'secretKeyRef'), errs);
-  if (src.fileKeyRef !== undefined) optObject(src.fileKeyRef, child(path, 'fileKeyRef'), errs);
+  // Kubernetes' alpha EnvFiles feature: the node agent has no way to read it, so it would yield an empty value.
+  if (src.fileKeyRef !== undefined) errs.push(forbidden(child(path, 'fileKeyRef'), 'fileKeyRef is not supported; use configMapKeyRef or secretKeyRef'));
 }
 
 export function validateEnv(value: unknown, path: string): FieldError[] {

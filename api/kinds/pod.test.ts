@@ -193,6 +193,9 @@ describe('Pod validation', () => {
     ['privileged without escalation', (p) => { p.spec.containers[0]!.securityContext = { privileged: true, allowPrivilegeEscalation: false }; }, 'spec.containers[0].securityContext', /cannot set `allowPrivilegeEscalation` to false and `privileged` to true/],
     ['hostPort not matching on hostNetwork', (p) => { p.spec.hostNetwork = true; p.spec.containers[0]!.ports = [{ containerPort: 80, hostPort: 8080 }]; }, 'spec.containers[0].ports[0].hostPort', /must match `containerPort`/],
     ['same host port twice', (p) => { p.spec.containers[0]!.ports = [{ containerPort: 80, hostPort: 8080 }]; p.spec.containers.push({ name: 'b', image: 'b', ports: [{ containerPort: 81, hostPort: 8080 }] }); }, 'spec.containers[1].ports[0].hostPort', /Duplicate/],
+    ['a zero resourceFieldRef divisor', (p) => { p.spec.containers[0]!.env = [{ name: 'A', valueFrom: { resourceFieldRef: { resource: 'limits.cpu', divisor: '0' } } }]; }, 'spec.containers[0].env[0].valueFrom.resourceFieldRef.divisor', /greater than zero/],
+    ['a negative resourceFieldRef divisor', (p) => { p.spec.containers[0]!.env = [{ name: 'A', valueFrom: { resourceFieldRef: { resource: 'limits.cpu', divisor: '-1m' } } }]; }, 'spec.containers[0].env[0].valueFrom.resourceFieldRef.divisor', /greater than zero/],
+    ['fileKeyRef', (p) => { (p.spec.containers[0]!.env as unknown[]) = [{ name: 'A', valueFrom: { fileKeyRef: { path: 'x', key: 'k', volumeName: 'v' } } }]; }, 'spec.containers[0].env[0].valueFrom.fileKeyRef', /not supported/],
   ];
 
   it.each(cases)('rejects %s', (_name, patch, path, message) => {

@@ -32,7 +32,7 @@ export interface ResourceFieldSelector { containerName?: string; resource: strin
 export interface EnvVarSource { fieldRef?: ObjectFieldSelector; resourceFieldRef?: ResourceFieldSelector; configMapKeyRef?: KeySelector; secretKeyRef?: KeySelector }
 export interface EnvVar { name: string; value?: string; valueFrom?: EnvVarSource }
 export interface EnvFromSource { prefix?: string; configMapRef?: { name: string; optional?: boolean }; secretRef?: { name: string; optional?: boolean } }
-export interface VolumeMount { name: string; mountPath: string; readOnly?: boolean; subPath?: string }
+export interface VolumeMount { name: string; mountPath: string; readOnly?: boolean; subPath?: string; subPathExpr?: string }
 /** exec runs in the container; httpGet's host defaults to the pod IP. */
 export interface LifecycleHandler {
   exec?: { command?: string[] };

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { ApiClient } from '../../control/client/client.js';
 import { CAIRN_BIN_DIR } from '../../agent/network/node-network.js';
 import { NodeAgent } from '../../agent/node/node-agent.js';
+import { CONMON_MISSING, conmonInstalled } from '../../agent/runtime/runc/conmon.js';
 import { removeNodePods, type NodeRuntimeLocation } from '../../agent/node/remove-node-pods.js';
 
 export interface LocalNodeOptions {
@@ -39,7 +40,8 @@ export interface LocalNode {
 export async function localNodeUnavailable(): Promise<string | undefined> {
   if (process.getuid?.() !== 0) return 'running containers needs root (runc, cgroups, network namespaces)';
   const found = await Promise.any(['/usr/sbin/runc', '/usr/bin/runc'].map((p) => access(p, constants.X_OK))).then(() => true, () => false);
-  return found ? undefined : 'runc is not installed (Debian package runc; scripts/setup.sh installs it)';
+  if (!found) return 'runc is not installed (Debian package runc; scripts/setup.sh installs it)';
+  return (await conmonInstalled()) ? undefined : CONMON_MISSING;
 }
 
 export async function startLocalNode(client: ApiClient, opts: LocalNodeOptions): Promise<LocalNode> {

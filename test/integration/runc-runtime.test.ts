@@ -125,6 +125,15 @@ describe('runc runtime', () => {
     }
   });
 
+  it('keeps state and bundle files (env with Secret values) readable by root only', async () => {
+    const c = config(['true'], { env: ['TOKEN=s3cret'] });
+    await runtime.createContainer(c);
+    const modeOf = async (path: string): Promise<number> => (await stat(path)).mode & 0o777;
+    expect(await modeOf(options.stateDir)).toBe(0o700);
+    for (const file of ['config.json', 'meta.json']) expect(await modeOf(join(options.stateDir, 'containers', c.id, file))).toBe(0o600);
+    await runtime.removeContainer(c.id);
+  });
+
   it('reports Completed for exit 0 and StartError for a missing executable', async () => {
     expect(await runToExit(config(['true']))).toMatchObject({ exitCode: 0, reason: 'Completed' });
     const failed = await runToExit(config(['no-such-binary']));
@@ -165,6 +174,23 @@ describe('runc runtime', () => {
     expect(links.stdout).toMatch(/^1: lo: <LOOPBACK,UP,LOWER_UP>/);
     await runtime.removeContainer(c.id);
     await expect(stat(cgroupDir(mode, 'memory', cgroupsPath))).rejects.toThrow();
+  });
+
+  it('kills a container whose conmon died and reports it ended then, so it never runs twice', async () => {
+    const c = config(['sleep', '600']);
+    await runtime.createContainer(c);
+    const started = await runtime.startContainer(c.id);
+    const conmonPid = Number(await readFile(join(options.stateDir, 'containers', c.id, 'conmon.pid'), 'utf8'));
+    const killedAt = Date.now();
+    process.kill(conmonPid, 'SIGKILL');
+    await waitFor('conmon gone', async () => !alive(conmonPid));
+    const status = await runtime.containerStatus(c.id);
+    expect(status).toMatchObject({ state: 'exited', exitCode: 137, reason: 'ContainerStatusUnknown' });
+    expect(Date.parse(status!.finishedAt!)).toBeGreaterThanOrEqual(Math.max(killedAt, Date.parse(started.startedAt!)));
+    const state = await run('runc', ['--root', join(options.stateDir, 'runc'), 'state', c.id]).then((r) => JSON.parse(r.stdout).status as string, () => 'gone');
+    expect(['stopped', 'gone']).toContain(state);
+    expect(await runtime.containerStatus(c.id)).toEqual(status); // recorded once
+    await runtime.removeContainer(c.id);
   });
 
   it('stops gracefully on SIGTERM, and SIGKILLs a process that ignores it after the grace period', async () => {

@@ -77,6 +77,7 @@ describe('resolveContainerEnv', () => {
     [{ env: [{ name: 'A', valueFrom: { configMapKeyRef: { name: 'gone', key: 'k' } } }] }, 'configmap "gone" not found'],
     [{ env: [{ name: 'A', valueFrom: { configMapKeyRef: { name: 'app', key: 'nope' } } }] }, "couldn't find key nope in ConfigMap ns/app"],
     [{ env: [{ name: 'A', valueFrom: { secretKeyRef: { name: 'creds', key: 'nope' } } }] }, "couldn't find key nope in Secret ns/creds"],
+    [{ env: [{ name: 'A', value: 'a' }, { name: 'B', valueFrom: { resourceFieldRef: { resource: 'limits.cpu', divisor: '0' } } }] }, 'env[1].valueFrom.resourceFieldRef.divisor: "0" must be a quantity greater than zero'],
   ] as [Partial<Container>, string][])('a missing required reference is a config error: %j', async (extra, message) => {
     const err = await resolve(extra).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ContainerConfigError);

@@ -37,7 +37,7 @@ async function keyRef(ctx: EnvContext, kind: 'ConfigMap' | 'Secret', ref: KeySel
   return value;
 }
 
-async function valueOf(ctx: EnvContext, container: Container, v: EnvVar, defined: Map<string, string>): Promise<string | undefined> {
+async function valueOf(ctx: EnvContext, container: Container, v: EnvVar, i: number, defined: Map<string, string>): Promise<string | undefined> {
   const from = v.valueFrom;
   if (v.value || !from) return expand(v.value ?? '', (name) => defined.get(name));
   if (from.fieldRef) return fieldRefValue(ctx.pod, from.fieldRef, ctx.addresses);
@@ -45,7 +45,7 @@ async function valueOf(ctx: EnvContext, container: Container, v: EnvVar, defined
     const { containerName } = from.resourceFieldRef;
     const target = containerName ? [...ctx.pod.spec.containers, ...ctx.pod.spec.initContainers ?? []].find((c) => c.name === containerName) : container;
     if (!target) throw new ContainerConfigError(`env ${v.name}: resourceFieldRef names container ${JSON.stringify(containerName)}, which the pod does not have`);
-    return resourceFieldValue(target, from.resourceFieldRef, ctx.allocatable);
+    return resourceFieldValue(target, from.resourceFieldRef, ctx.allocatable, (detail) => new ContainerConfigError(`env[${i}].valueFrom.resourceFieldRef.divisor: ${detail}`));
   }
   if (from.configMapKeyRef) return keyRef(ctx, 'ConfigMap', from.configMapKeyRef);
   if (from.secretKeyRef) return keyRef(ctx, 'Secret', from.secretKeyRef);
@@ -70,8 +70,8 @@ export async function resolveContainerEnv(ctx: EnvContext, container: Container)
       else vars.set(name, value);
     }
   }
-  for (const v of container.env ?? []) {
-    const value = await valueOf(ctx, container, v, vars);
+  for (const [i, v] of (container.env ?? []).entries()) {
+    const value = await valueOf(ctx, container, v, i, vars);
     if (value !== undefined) vars.set(v.name, value);
   }
   return { vars, invalidKeys: invalidKeys.sort() };

@@ -14,6 +14,7 @@ describe('expand ($(VAR) as the kubelet expands it)', () => {
     ['$$', '$'],
     ['$A $', '$A $'],
     ['$(A', '$(A'],
+    ['$(A $$ $(A', '$(A $ $(A'], // an unterminated reference does not end the scan
     ['$()', '$()'],
     ['no vars', 'no vars'],
   ])('%s → %s', (input, want) => {

@@ -20,8 +20,9 @@ export function expand(input: string, lookup: (name: string) => string | undefin
     } else if (next === '(') {
       const close = input.indexOf(')', i + 2);
       if (close < 0) {
-        out += input.slice(i); // unterminated: kept as written
-        break;
+        out += '$('; // unterminated: kept, and the rest is still scanned (a later `$$` is still a `$`)
+        i += 2;
+        continue;
       }
       const name = input.slice(i + 2, close);
       out += lookup(name) ?? `$(${name})`;

@@ -15,4 +15,9 @@ describe('deadlineRemainingMs', () => {
     expect(deadlineRemainingMs(pod(undefined, '2026-01-01T00:00:00Z'), now)).toBeUndefined();
     expect(deadlineRemainingMs(pod(30), now)).toBeUndefined();
   });
+  it('is undefined once the pod has ended', () => {
+    for (const phase of ['Succeeded', 'Failed'] as const) {
+      expect(deadlineRemainingMs({ ...pod(30, '2026-01-01T00:00:00Z'), status: { phase, startTime: '2026-01-01T00:00:00Z' } }, now)).toBeUndefined();
+    }
+  });
 });

@@ -31,6 +31,13 @@ export function parseSyncMessage(line: string): CreateResult {
   return { error: typeof message.message === 'string' ? message.message.trim() : `conmon reported ${line.trim()}` };
 }
 
+export const CONMON_MISSING = 'conmon is not installed (Debian package conmon; scripts/setup.sh installs it)';
+
+/** Whether `conmon` (a name looked up in PATH, or a path) can be run. */
+export async function conmonInstalled(conmon = 'conmon'): Promise<boolean> {
+  return resolveExecutable(conmon).then((p) => access(p, constants.X_OK)).then(() => true, () => false);
+}
+
 /** conmon wants its runtime as an absolute path; a bare name is looked up in PATH, as a shell would. */
 export async function resolveExecutable(name: string, path = process.env.PATH ?? ''): Promise<string> {
   if (isAbsolute(name)) return name;

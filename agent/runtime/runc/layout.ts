@@ -64,6 +64,8 @@ export interface ExitRecord {
   oomKilled: boolean;
   /** Why the process could not be started at all (runc's error). */
   startError?: string;
+  /** Why the exit code is unknown (its conmon died without recording one; the agent killed what was left). */
+  lost?: string;
   startedAt: string;
   finishedAt: string;
 }

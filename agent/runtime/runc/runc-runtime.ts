@@ -9,12 +9,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ContainerConfig, ContainerRuntime, ContainerStatus, ExecResult, PodNetwork, PodSandbox, SandboxOptions } from '../runtime.js';
 import { detectCgroupMode, oomCounterFile, parseOomKills, type CgroupMode } from './cgroups.js';
 import { runCommand } from './command.js';
-import { launchConmon, liveConmon, reopenLog, type CreateResult } from './conmon.js';
+import { CONMON_MISSING, conmonInstalled, launchConmon, liveConmon, reopenLog, type CreateResult } from './conmon.js';
 import { containerFiles, type ContainerFiles, type ContainerMeta, type ExitRecord, type MonitorRecord } from './layout.js';
 import { rotateLogFiles } from './log-rotation.js';
 import { NetnsSandboxes } from './pod-sandbox.js';
+import { privateDir } from '../../util/private-dir.js';
 import { runcExec } from './runc-exec.js';
-import { composeStatus, START_ERROR_EXIT_CODE, type RuncState } from './status.js';
+import { composeStatus, START_ERROR_EXIT_CODE, UNKNOWN_EXIT_CODE, type RuncState } from './status.js';
 import { buildSpec } from './spec.js';
 
 export interface RuncRuntimeOptions {
@@ -92,6 +93,9 @@ export class RuncRuntime implements ContainerRuntime {
 
   static async open(options: RuncRuntimeOptions): Promise<RuncRuntime> {
     const runtime = new RuncRuntime(options, await detectCgroupMode());
+    // Checked here, not at the first pod: without it every container would fail with `spawn conmon ENOENT`.
+    if (!(await conmonInstalled(runtime.conmon))) throw new Error(options.conmon ? `${CONMON_MISSING}: ${options.conmon} cannot be run` : CONMON_MISSING);
+    await privateDir(options.stateDir);
     await mkdir(runtime.containersDir, { recursive: true });
     await mkdir(runtime.runcRoot, { recursive: true });
     return runtime;
@@ -129,8 +133,9 @@ export class RuncRuntime implements ContainerRuntime {
       cgroupsPath: posix.join(this.cgroupParent, config.id),
     };
     await mkdir(dirname(meta.logPath), { recursive: true });
-    await writeFile(files.config, JSON.stringify(buildSpec({ config, cgroupsPath: meta.cgroupsPath, netnsPath }), null, 2));
-    await writeFile(files.meta, JSON.stringify(meta));
+    // Both hold the env, Secret values included: root only.
+    await writeFile(files.config, JSON.stringify(buildSpec({ config, cgroupsPath: meta.cgroupsPath, netnsPath }), null, 2), { mode: 0o600 });
+    await writeFile(files.meta, JSON.stringify(meta), { mode: 0o600 });
     return this.statusOf(files, meta);
   }
 
@@ -280,8 +285,8 @@ export class RuncRuntime implements ContainerRuntime {
     if (!monitor) return composeStatus({ meta, monitorAlive: false });
     // Liveness before the exit code: a conmon seen dead has already written its exit file, if ever.
     const monitorAlive = await liveConmon(files);
-    const recorded = await this.recordConmonExit(files, meta, monitor);
-    if (recorded || !monitorAlive) return composeStatus({ meta, monitor, monitorAlive, exit: recorded });
+    const recorded = (await this.recordConmonExit(files, meta, monitor)) ?? (monitorAlive ? undefined : await this.recordLostExit(files, meta, monitor));
+    if (recorded) return composeStatus({ meta, monitor, monitorAlive, exit: recorded });
     const pid = Number(await readFile(files.containerPid, 'utf8').catch(() => '')) || undefined;
     // No startedAt: an agent died between `runc create` and recording the start; only runc knows if it ran.
     const runc = monitor.startedAt ? undefined : (await this.runcState(meta.config.id)) ?? undefined;
@@ -304,6 +309,31 @@ export class RuncRuntime implements ContainerRuntime {
       oomKilled: parseOomKills(await readFile(oomCounterFile(this.cgroupMode, meta.cgroupsPath), 'utf8').catch(() => '')) > 0,
       startedAt,
       finishedAt: new Date(exitedAt).toISOString(),
+    };
+    await this.recordExit(files, record);
+    return record;
+  }
+
+  /**
+   * Its conmon died without an exit file (OOM killer, a restart of the cgroup it lived in): the container may
+   * still run, unwatched and with nobody to read its output, and the pod would get a second copy. It is
+   * killed, and recorded as ended now with the kubelet's unknown exit code.
+   */
+  private async recordLostExit(files: ContainerFiles, meta: ContainerMeta, monitor: MonitorRecord): Promise<ExitRecord> {
+    const id = meta.config.id;
+    const state = await this.runcState(id);
+    if (state && state.status !== 'stopped') {
+      await this.kill(id, 'KILL');
+      const deadline = Date.now() + KILL_TIMEOUT_MS;
+      while (Date.now() < deadline && ((await this.runcState(id))?.status ?? 'stopped') !== 'stopped') await sleep(POLL_MS);
+    }
+    const startedAt = monitor.startedAt ?? state?.created ?? monitor.launchedAt;
+    const record: ExitRecord = {
+      exitCode: UNKNOWN_EXIT_CODE,
+      oomKilled: false,
+      lost: 'its conmon ended without recording an exit',
+      startedAt,
+      finishedAt: new Date(Math.max(Date.now(), Date.parse(startedAt))).toISOString(),
     };
     await this.recordExit(files, record);
     return record;

@@ -45,8 +45,9 @@ describe('composeStatus', () => {
     expect(observe({ monitor, exit: exit({ startError: 'boom' }) }).message).toBe('boom');
   });
 
-  it('reports ContainerStatusUnknown when conmon vanished without an exit code', () => {
-    expect(observe({ monitor })).toMatchObject({ state: 'exited', exitCode: 137, reason: 'ContainerStatusUnknown', startedAt: 'S', finishedAt: launched.launchedAt });
-    expect(observe({ monitor: launched })).toMatchObject({ state: 'exited', reason: 'ContainerStatusUnknown' });
+  it('reports ContainerStatusUnknown for an exit lost with its conmon', () => {
+    expect(observe({ monitor, exit: exit({ exitCode: 137, lost: 'gone' }) })).toMatchObject({
+      state: 'exited', exitCode: 137, reason: 'ContainerStatusUnknown', message: 'gone', startedAt: 'S', finishedAt: 'F',
+    });
   });
 });

@@ -30,6 +30,7 @@ export const UNKNOWN_EXIT_CODE = 137;
 
 function exitReason(exit: ExitRecord): ExitReason {
   if (exit.startError !== undefined) return ExitReason.StartError;
+  if (exit.lost !== undefined) return ExitReason.Unknown;
   // Like containerd: any OOM kill inside the container marks it, even when its main process survived it.
   if (exit.oomKilled) return ExitReason.OOMKilled;
   return exit.exitCode === 0 ? ExitReason.Completed : ExitReason.Error;
@@ -56,25 +57,14 @@ export function composeStatus({ meta, monitor, monitorAlive, exit, pid, runc }: 
       finishedAt: exit.finishedAt,
       exitCode: reason === ExitReason.StartError ? START_ERROR_EXIT_CODE : exit.exitCode,
       reason,
-      ...(exit.startError !== undefined ? { message: exit.startError } : {}),
+      ...(exit.startError !== undefined || exit.lost !== undefined ? { message: exit.startError ?? exit.lost } : {}),
     };
   }
-  if (!monitor) return base;
-  if (monitorAlive) {
-    // Started and not yet reported exited by conmon (a process that just ended is recorded on the next look).
-    if (monitor.startedAt) return { ...base, state: 'running', startedAt: monitor.startedAt, ...(pid ? { pid } : {}) };
-    if (runc && runc.status !== 'created' && runc.status !== 'creating') {
-      return { ...base, state: 'running', startedAt: runc.created, ...(runc.pid ? { pid: runc.pid } : {}) };
-    }
-    return base;
+  if (!monitor || !monitorAlive) return base; // a dead conmon without an exit record: the runtime records one first
+  // Started and not yet reported exited by conmon (a process that just ended is recorded on the next look).
+  if (monitor.startedAt) return { ...base, state: 'running', startedAt: monitor.startedAt, ...(pid ? { pid } : {}) };
+  if (runc && runc.status !== 'created' && runc.status !== 'creating') {
+    return { ...base, state: 'running', startedAt: runc.created, ...(runc.pid ? { pid: runc.pid } : {}) };
   }
-  return {
-    ...base,
-    state: 'exited',
-    ...(monitor.startedAt ? { startedAt: monitor.startedAt } : {}),
-    finishedAt: monitor.launchedAt,
-    exitCode: UNKNOWN_EXIT_CODE,
-    reason: ExitReason.Unknown,
-    message: 'its conmon ended without recording an exit',
-  };
+  return base;
 }
