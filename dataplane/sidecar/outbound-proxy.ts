@@ -1,6 +1,6 @@
 /**
- * The outbound HTTP/1.1 proxy: the app's requests (by Host: `<svc>.<ns>.svc.<zone>[:port]`, `<svc>[.<ns>]`, or any
- * domain of the route tables) are routed with the config current when they arrive, kept for all their attempts.
+ * The outbound HTTP/1.1 proxy: the app's requests (by Host: `<svc>.<ns>.svc.<zone>[:port]`, `<svc>[.<ns>]` in the
+ * pod's namespace, or any domain of the route tables) are routed with the config current when they arrive, kept for all their attempts.
  *
  * Per request: virtual host and route (404 when none), fault injection (delay, then abort), a weighted cluster
  * (503 when it or its endpoints are missing), then attempts: an endpoint by the cluster's LB (a retry avoids the
@@ -16,7 +16,7 @@ import { clusterEndpoints, type HeaderEdit, type ProxyConfig, type RouteEntry } 
 import { AttemptFailed, type ClusterRuntime, type ClusterRuntimes } from './cluster-runtime.js';
 import { endpointKey } from './load-balancer.js';
 import { isRetriable, retryAllowed, retryBackoffMs } from './retry.js';
-import { findVirtualHost, matchRoute, pickWeighted, type RequestFacts } from './route-match.js';
+import { findVirtualHost, matchRoute, pickWeighted, type LocalNames, type RequestFacts } from './route-match.js';
 import type { SidecarStats } from './stats.js';
 import { upstreamAttempt, type UpstreamOutcome } from './upstream-call.js';
 
@@ -29,6 +29,8 @@ export interface OutboundProxyOptions {
   config: () => ProxyConfig;
   runtimes: ClusterRuntimes;
   stats: SidecarStats;
+  /** The pod's namespace and zone, for short Service names in Host. */
+  local?: LocalNames;
   random?: () => number;
 }
 
@@ -92,7 +94,7 @@ export class OutboundProxy {
       if (text !== undefined) answer(res, code, text);
       this.opts.stats.requests.inc({ cluster, code: String(code) });
     };
-    const vh = findVirtualHost(config, facts.authority);
+    const vh = findVirtualHost(config, facts.authority, this.opts.local);
     const route = vh && matchRoute(vh, facts);
     if (!route) return done('', 404, `no route for ${facts.authority}${facts.path}\n`);
     const clusterName = pickWeighted(route.clusters, this.random());
