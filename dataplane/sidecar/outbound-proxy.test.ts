@@ -153,7 +153,7 @@ describe('outbound proxy', () => {
   it('ejects an endpoint after consecutive 5xx', async () => {
     const bad = await start('bad', { status: 500 });
     const good = await start('good');
-    const outlier = { consecutive5xx: 2, intervalMs: 1000, baseEjectionMs: 60_000, maxEjectionPercent: 50 };
+    const outlier = { consecutive5xx: 2, intervalMs: 1000, baseEjectionMs: 60_000, maxEjectionMs: 300_000, maxEjectionPercent: 50 };
     use(configFor([{ route: route('o'), cluster: clusterOf('o', { outlier }), endpoints: [bad.endpoint, good.endpoint] }]));
     for (let i = 0; i < 6; i++) await send('o');
     expect(bad.hits).toBe(2);

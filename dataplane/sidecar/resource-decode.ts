@@ -209,6 +209,7 @@ export function decodeCluster(c: ClusterMsg): { cluster: ClusterEntry; inlineEnd
         consecutive5xx: od.consecutive_5xx?.value ?? 5,
         intervalMs: durationMs(od.interval) ?? 10_000,
         baseEjectionMs: durationMs(od.base_ejection_time) ?? 30_000,
+        maxEjectionMs: durationMs(od.max_ejection_time) ?? 300_000,
         maxEjectionPercent: od.max_ejection_percent?.value ?? 10,
       },
     } : {}),
