@@ -13,7 +13,7 @@
  */
 import { credentials, makeGenericClientConstructor, status, type Client, type ClientDuplexStream } from '@grpc/grpc-js';
 import { aggregatedDiscoveryService, CLUSTER_TYPE, ENDPOINT_TYPE, LISTENER_TYPE, RESOURCE_TYPES, ROUTE_TYPE, type ResourceType } from '../../control/xds-server/protos.js';
-import { EMPTY_CONFIG, edsNames, routeNames, withUpdate, type ProxyConfig } from './config-model.js';
+import { EMPTY_CONFIG, edsNames, routeNames, withUpdate, type DecodedUpdate, type ProxyConfig } from './config-model.js';
 import { decodeResponse } from './resource-decode.js';
 import type { AnyValue, DiscoveryRequest, ReceivedResponse } from './xds-types.js';
 
@@ -109,19 +109,20 @@ export class XdsClient {
     if (!KNOWN.has(resp.type_url)) return;
     const type = resp.type_url as ResourceType;
     this.nonces.set(type, resp.nonce);
-    const names = this.namesFor(type);
-    try {
-      const update = decodeResponse(type, resp.resources as unknown as AnyValue[]);
-      this.config = withUpdate(this.config, update, resp.version_info);
-      this.opts.onConfig(this.config);
-      this.request(type, names, resp.version_info, resp.nonce);
-      this.opts.onResponse?.(type, 'ack', resp.version_info);
-    } catch (err) {
-      const message = (err as Error).message;
-      this.request(type, names, this.config.versions[type], resp.nonce, message);
+    const { update, errors } = decodeResponse(type, resp.resources as unknown as AnyValue[]);
+    // The good resources apply even when others are bad (as gRPC does); a bad one keeps its last good version, and
+    // the response is NACKed naming each bad resource, so the version stays the last fully accepted one.
+    const version = errors.length ? this.config.versions[type] : resp.version_info;
+    this.config = withUpdate(this.config, keepPrevious(this.config, update, new Set(errors.map((e) => e.name))), version);
+    this.opts.onConfig(this.config);
+    if (errors.length) {
+      const message = `xDS response validation errors: [${errors.map((e) => e.error).join('; ')}]`;
+      this.request(type, this.namesFor(type), version, resp.nonce, message);
       this.opts.onResponse?.(type, 'nack', message);
-      this.opts.log?.(`xds: rejected ${type} version ${resp.version_info}: ${message}`);
-      return;
+      this.opts.log?.(`xds: rejected part of ${type} version ${resp.version_info}: ${message}`);
+    } else {
+      this.request(type, this.namesFor(type), version, resp.nonce);
+      this.opts.onResponse?.(type, 'ack', resp.version_info);
     }
     // New listeners or clusters may name route tables or load assignments not yet subscribed to.
     if (type === LISTENER_TYPE || type === CLUSTER_TYPE) this.subscribeNamed(undefined);
@@ -157,4 +158,25 @@ export class XdsClient {
     if (type === ROUTE_TYPE || type === ENDPOINT_TYPE) this.requested.set(type, names.join('\n'));
     this.call?.write(req);
   }
+}
+
+/**
+ * For LDS and CDS (each response is the whole set): the bad resources' last good versions, kept in the update so
+ * that a bad resource is not taken for a removed one. RDS and EDS updates name only what they carry.
+ */
+function keepPrevious(config: ProxyConfig, update: DecodedUpdate, bad: ReadonlySet<string>): DecodedUpdate {
+  if (bad.size === 0) return update;
+  if (update.type === LISTENER_TYPE) {
+    return { ...update, items: [...update.items, ...[...bad].flatMap((n) => config.listeners.get(n) ?? [])] };
+  }
+  if (update.type === CLUSTER_TYPE) {
+    const kept = [...bad].flatMap((n) => {
+      const cluster = config.clusters.get(n);
+      if (!cluster) return [];
+      const inline = cluster.edsName === undefined ? config.endpoints.get(n) : undefined;
+      return [{ cluster, ...(inline ? { inlineEndpoints: [...inline] } : {}) }];
+    });
+    return { ...update, items: [...update.items, ...kept] };
+  }
+  return update;
 }
