@@ -113,4 +113,36 @@ describe('xDS client', () => {
     expect(nack.version_info).toBe('');
     expect([...client.current.listeners.keys()]).toEqual(['web:80']);
   });
+
+  it('holds a route table naming a cluster without endpoints yet until EDS brings them (cluster warming)', async () => {
+    const ads = await scriptedServer();
+    const client = new XdsClient({ server: `127.0.0.1:${ads.port}`, nodeId: 'n', onConfig: () => {} });
+    stopAll.push(() => client.stop(), () => ads.server.forceShutdown());
+    client.start();
+    await waitFor('the stream', () => ads.calls.length === 1 && ads.requests.length >= 2);
+    const call = ads.calls[0]!;
+    const send = (r: DiscoveryResponse): Promise<DiscoveryRequest> => {
+      call.write(r);
+      return waitFor(`${(r.type_url ?? '').split('.').pop()} ${r.version_info} ACKed`, () => ads.requests.find((q) => q.response_nonce === r.nonce));
+    };
+    const eds = (name: string) => ({ cluster_name: name, endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: '127.0.0.1', port_value: 8080 } } } }] }] });
+    const canary = { ...cluster, name: 'canary:80', eds_cluster_config: { ...cluster.eds_cluster_config, service_name: 'canary:80' } };
+    const split = {
+      name: 'web:80',
+      virtual_hosts: [{ name: 'web', domains: ['web'], routes: [{ name: 'r', match: { prefix: '/' }, route: { weighted_clusters: { clusters: [{ name: 'web:80', weight: { value: 90 } }, { name: 'canary:80', weight: { value: 10 } }] } } }] }],
+    };
+    await send(response(LISTENER_TYPE, 'v1', [listener]));
+    await send(response(CLUSTER_TYPE, 'v1', [cluster]));
+    await send(response(ENDPOINT_TYPE, 'v1', [eds('web:80')]));
+    await send(response(ROUTE_TYPE, 'v1', [routes('/.*')]));
+    const clustersOfRoute = (): string[] => client.current.routes.get('web:80')!.virtualHosts[0]!.routes[0]!.clusters.map((c) => c.name);
+    expect(clustersOfRoute()).toEqual(['web:80']);
+
+    await send(response(CLUSTER_TYPE, 'v2', [cluster, canary]));
+    await send(response(ROUTE_TYPE, 'v2', [split]));
+    expect(clustersOfRoute()).toEqual(['web:80']);
+    await send(response(ENDPOINT_TYPE, 'v2', [eds('web:80'), eds('canary:80')]));
+    expect(clustersOfRoute()).toEqual(['web:80', 'canary:80']);
+    expect(client.current.versions[ROUTE_TYPE]).toBe('v2');
+  });
 });
