@@ -173,10 +173,12 @@ program.command('sidecar')
   .description('run the per-pod mesh proxy: routes, balances, retries and circuit-breaks the app\'s outbound HTTP/1.1 as the xDS server configures')
   .requiredOption('--xds-server <host:port>', 'the ADS server (cairn xds-server)')
   .requiredOption('--node-id <id>', 'this proxy\'s xDS node id, e.g. <namespace>/<pod>')
+  .option('--namespace <ns>', 'the pod\'s namespace, for short Service names in Host (default: the node id\'s <namespace>/ part)')
+  .option('--zone <zone>', 'the cluster DNS zone', DEFAULT_ZONE)
   .option('--listen <ip>', 'address the outbound proxy and admin endpoint listen on', '127.0.0.1')
   .option('--outbound-port <port>', 'outbound HTTP proxy port', (v) => Number(v), 15001)
   .option('--admin-port <port>', 'admin port: /metrics, /config_dump, /ready', (v) => Number(v), 15000)
-  .action(async (opts: { xdsServer: string; nodeId: string; listen: string; outboundPort: number; adminPort: number }) => {
+  .action(async (opts: { xdsServer: string; nodeId: string; namespace?: string; zone: string; listen: string; outboundPort: number; adminPort: number }) => {
     // Loaded on demand: gRPC and the Envoy protos would slow every other cairn command.
     const { startSidecar } = await import('../dataplane/sidecar/sidecar.js');
     const sidecar = await startSidecar({ ...opts, host: opts.listen, log: (line) => process.stderr.write(`${line}\n`) });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { microTime } from '../../api/meta.js';
-import { leaseDurationSeconds, newNodeLease, renewedNodeLease } from './lease.js';
+import type { ApiClient } from '../../control/client/client.js';
+import type { Lease } from '../../api/types/apps.js';
+import { leaseDurationSeconds, newNodeLease, NodeLeases, renewedNodeLease } from './lease.js';
 
 const now = new Date('2024-05-01T10:00:00.123Z');
 
@@ -32,5 +34,32 @@ describe('node lease', () => {
     expect(leaseDurationSeconds(400)).toBe(2);
     expect(leaseDurationSeconds(40_000)).toBe(160);
     expect(leaseDurationSeconds(10)).toBe(1);
+  });
+
+  it('is held only while renewals succeed within the lease duration', async () => {
+    let t = 0;
+    let failing = false;
+    const write = async (lease: Lease): Promise<Lease> => {
+      if (failing) throw Object.assign(new Error('forbidden'), { status: 403 });
+      return lease;
+    };
+    // Only the calls NodeLeases makes; the rest of ApiClient is not needed here.
+    const client = { resource: () => ({ create: write, update: write }) } as unknown as ApiClient;
+    const leases = new NodeLeases(client, { intervalMs: 20, now: () => new Date(t) });
+    leases.add('n1');
+    expect(leases.holds('n1')).toBe(false);
+    leases.start();
+    try {
+      while (leases.stats.renewals === 0) await new Promise((r) => setTimeout(r, 10));
+      expect(leases.holds('n1')).toBe(true);
+      failing = true;
+      await new Promise((r) => setTimeout(r, 60));
+      t = 999;
+      expect(leases.holds('n1')).toBe(true);
+      t = 1000;
+      expect(leases.holds('n1')).toBe(false);
+    } finally {
+      await leases.stop();
+    }
   });
 });

@@ -59,7 +59,7 @@ export interface NodeLeasesOptions {
  */
 export class NodeLeases {
   private readonly leases: ResourceClient<Lease>;
-  private readonly known = new Map<string, { owner?: { uid: string }; lease?: Lease }>();
+  private readonly known = new Map<string, { owner?: { uid: string }; lease?: Lease; renewedAt?: number }>();
   private readonly scheduler: SpreadScheduler<string>;
   private readonly now: () => Date;
   private readonly durationSeconds: number;
@@ -97,6 +97,12 @@ export class NodeLeases {
     this.scheduler.start();
   }
 
+  /** Whether `nodeName`'s lease was written within its duration (the grace period the lifecycle controller gives it). */
+  holds(nodeName: string): boolean {
+    const renewedAt = this.known.get(nodeName)?.renewedAt;
+    return renewedAt !== undefined && this.now().getTime() - renewedAt < this.durationSeconds * 1000;
+  }
+
   /** Stops renewing; resolves once renewals in flight have finished. Leases are left to expire. */
   stop(): Promise<void> {
     return this.scheduler.stop();
@@ -123,6 +129,7 @@ export class NodeLeases {
         throw err;
       }
     }, { attempts: 3, baseMs: 200, retryable: (err) => isTransient(err) || isNotFound(err) });
+    state.renewedAt = this.now().getTime();
     this.stats.renewals++;
   }
 }

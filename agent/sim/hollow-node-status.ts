@@ -3,7 +3,8 @@
  * themselves, so their conditions need posting only when someone else changed them: when the node lifecycle
  * controller marked a node Unknown (it saw no heartbeat, e.g. while this process stalled) while its agent lives
  * on, the node posts Ready again, as the kubelet's status loop does on finding its Ready condition Unknown, and
- * the controller then lifts its unreachable taints.
+ * the controller then lifts its unreachable taints. Only a node whose own lease renewed within its grace period
+ * does so: one whose heartbeats fail is as good as down, and Ready would hide that.
  */
 import type { Node } from '../../api/types/core.js';
 import type { ApiClient } from '../../control/client/client.js';
@@ -14,6 +15,9 @@ import { HEALTHY } from '../node/node-object.js';
 import { postNodeHealth } from '../node/node-status.js';
 import { LABEL_HOLLOW_FLEET } from './fleet.js';
 
+/** How often a node not Ready whose lease lapsed is looked at again. */
+const LEASE_RECHECK_MS = 1000;
+
 export class HollowNodeStatus implements Reconciler {
   private readonly nodes: ResourceClient<Node>;
   private readonly informer: Informer<Node>;
@@ -23,7 +27,11 @@ export class HollowNodeStatus implements Reconciler {
   /** Ready conditions posted again after someone else changed them. */
   reposts = 0;
 
-  constructor(client: ApiClient, namePrefix: string, opts: { workers?: number; log?: (msg: string, fields?: Record<string, unknown>) => void } = {}) {
+  /** `leaseHeld(name)`: whether the node's lease renewed within its grace period (NodeLeases.holds). */
+  constructor(
+    client: ApiClient, namePrefix: string, private readonly leaseHeld: (name: string) => boolean,
+    opts: { workers?: number; log?: (msg: string, fields?: Record<string, unknown>) => void } = {},
+  ) {
     this.nodes = client.resource<Node>('nodes');
     this.informer = new Informer(this.nodes, { labelSelector: `${LABEL_HOLLOW_FLEET}=${namePrefix}` });
     this.loop = new ControllerLoop(this.informer, this, { name: 'hollow-node-status', workers: opts.workers ?? 4, log: opts.log });
@@ -43,10 +51,12 @@ export class HollowNodeStatus implements Reconciler {
     this.loop.enqueue(name);
   }
 
-  async reconcile(name: string): Promise<undefined> {
+  async reconcile(name: string): Promise<number | undefined> {
     const node = this.informer.get(name);
     if (!this.live.has(name) || !node) return undefined;
     if (node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) return undefined;
+    // Heartbeats failing: look again later, in case they recover.
+    if (!this.leaseHeld(name)) return LEASE_RECHECK_MS;
     await postNodeHealth(this.nodes, name, HEALTHY, new Date());
     this.reposts++;
     return undefined;

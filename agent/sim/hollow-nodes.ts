@@ -77,7 +77,7 @@ export class HollowNodes {
       workers: config.podConcurrency ?? 64,
       log: hooks.log,
     });
-    this.status = new HollowNodeStatus(client, config.namePrefix, { log: hooks.log });
+    this.status = new HollowNodeStatus(client, config.namePrefix, (name) => this.leases.holds(name), { log: hooks.log });
   }
 
   get nodeNames(): string[] {

@@ -17,7 +17,9 @@ describe('derived resource names', () => {
 describe('service domains', () => {
   it('list the names and cluster IPs, each alone and with the port', () => {
     const domains = serviceDomains('web', 'shop', 80, 'cluster.local', ['10.96.0.7', 'fd00::7', 'None']);
-    expect(domains).toEqual(expect.arrayContaining(['web', 'web:80', 'web.shop', 'web.shop.svc.cluster.local:80', '10.96.0.7', '10.96.0.7:80', '[fd00::7]:80']));
+    expect(domains).toEqual(expect.arrayContaining(['web.shop.svc.cluster.local', 'web.shop.svc.cluster.local:80', '10.96.0.7', '10.96.0.7:80', '[fd00::7]:80']));
+    expect(domains).not.toContain('web');
     expect(domains.some((d) => d.startsWith('None'))).toBe(false);
+    expect(serviceDomains('api', 'shop', 8080, 'cluster.local')).toEqual(['api.shop.svc.cluster.local:8080']);
   });
 });

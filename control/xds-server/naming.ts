@@ -16,13 +16,15 @@ export function resourceName(name: string, namespace: string, port: number, zone
 }
 
 /**
- * The authorities a client may use for the service, each alone and with `:port`, as virtual host domains: its
- * names and its cluster IPs (a sidecar sees the IP as Host when the app dialled the address; IPv6 in brackets).
+ * The authorities a client may use for the service, with `:port` (and alone for port 80, what a Host without a
+ * port means, as Istio does), as virtual host domains: its full name and its cluster IPs (a sidecar sees the IP as Host when the app dialled the address; IPv6 in brackets).
+ * Short names (`web`, `web.ns`) are not domains: they mean a different Service in each namespace, so the sidecar
+ * expands them in its own namespace first.
  */
 export function serviceDomains(name: string, namespace: string, port: number, zone: string, clusterIPs: string[] = []): string[] {
   const ips = clusterIPs.filter((ip) => ip && ip !== 'None').map((ip) => (ip.includes(':') ? `[${ip}]` : ip));
-  const hosts = [name, `${name}.${namespace}`, `${name}.${namespace}.svc`, serviceHost(name, namespace, zone), ...ips];
-  return hosts.flatMap((h) => [h, `${h}:${port}`]);
+  const hosts = [serviceHost(name, namespace, zone), ...ips];
+  return hosts.flatMap((h) => (port === 80 ? [h, `${h}:80`] : [`${h}:${port}`]));
 }
 
 /**

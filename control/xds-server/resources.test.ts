@@ -19,7 +19,7 @@ describe('buildServiceResources', () => {
     const name = 'web.shop.svc.cluster.local:80';
     for (const type of RESOURCE_TYPES) expect([...set[type].keys()]).toEqual([name]);
     expect(set[LISTENER_TYPE].get(name)).toMatchObject({ api_listener: { api_listener: { rds: { route_config_name: name, config_source: { ads: {} } } } } });
-    expect(set[ROUTE_TYPE].get(name)).toMatchObject({ virtual_hosts: [{ domains: expect.arrayContaining(['web', name]), routes: [{ route: { cluster: name } }] }] });
+    expect(set[ROUTE_TYPE].get(name)).toMatchObject({ virtual_hosts: [{ domains: expect.arrayContaining(['web.shop.svc.cluster.local', name]), routes: [{ route: { cluster: name } }] }] });
     expect(set[CLUSTER_TYPE].get(name)).toMatchObject({ type: 'EDS', lb_policy: 'ROUND_ROBIN', eds_cluster_config: { service_name: name, eds_config: { ads: {} } } });
     expect(set[ENDPOINT_TYPE].get(name)).toEqual({ cluster_name: name, endpoints: [] });
   });

@@ -1,21 +1,27 @@
 /**
  * The live state of each cluster, kept across config swaps (the config itself is immutable): its load balancer,
- * outlier detector, circuit breaker (opossum), keep-alive agents per endpoint and the in-flight counts they need.
+ * outlier detector, keep-alive agents per endpoint and the in-flight counts its limits need.
  *
- * Circuit breaking: every upstream attempt runs through the cluster's breaker, whose `capacity` is `max_requests`
- * (Envoy's default 1024): attempts beyond it are refused (503, counted as overflow). Refusals and failed attempts
- * (connect failure, reset, timeout) count as failures; when at least half of 20 or more attempts in 10 s fail, the
- * circuit opens and the cluster fails fast for 5 s, then lets one attempt probe it. HTTP error responses do not
- * count (outlier ejection handles bad endpoints).
+ * Circuit breaking is Envoy's: concurrency limits only, never an error rate. An attempt is refused (503, counted as
+ * overflow, not retried) when the cluster already has `max_requests` attempts in flight (default 1024) or
+ * `max_pending_requests` waiting for a connection (default 1024; `max_connections` bounds each endpoint's sockets);
+ * `max_retries` bounds concurrent retries (retry.ts). A failing endpoint is left to outlier ejection, so one dead
+ * endpoint never takes its healthy peers down with it.
+ *
+ * Only `sync` (a config swap) changes a runtime; a removed cluster's runtime drains: it stays reachable for requests
+ * routed on the old config and closes its agents once its last request ends.
  */
 import { Agent } from 'node:http';
-import CircuitBreaker from 'opossum';
 import type { ClusterEntry, Endpoint, ProxyConfig } from './config-model.js';
 import { endpointKey, LoadBalancer } from './load-balancer.js';
 import { OutlierDetector } from './outlier.js';
 import type { SidecarStats } from './stats.js';
 
 const DEFAULT_MAX_REQUESTS = 1024;
+const DEFAULT_MAX_PENDING = 1024;
+
+/** For a request reaching a runtime after it closed (rare: a request on a config two swaps old): no keep-alive, nothing to leak. */
+const ONE_SHOT = new Agent({ keepAlive: false });
 
 /** Closes an agent's idle sockets and each busy one once its request is done, so in-flight requests finish. */
 function retire(agent: Agent): void {
@@ -23,59 +29,67 @@ function retire(agent: Agent): void {
   for (const sockets of Object.values(agent.freeSockets)) for (const s of sockets ?? []) s.destroy();
 }
 
-/** Thrown through the breaker for a failed attempt, so it counts as a failure; carries the attempt's result. */
-export class AttemptFailed extends Error {
-  constructor(readonly result: { kind: 'connect-failure' | 'reset' | 'timeout'; error: string }) {
-    super(result.error);
-  }
-}
-
-type Run<T> = () => Promise<T>;
-
 export class ClusterRuntime {
   lb: LoadBalancer;
   readonly outlier: OutlierDetector;
-  private breaker: CircuitBreaker<[Run<unknown>], unknown>;
-  private breakerKey: string;
   private readonly agents = new Map<string, Agent>();
   private readonly active = new Map<string, number>();
   activeRequests = 0;
   activeRetries = 0;
+  private attempts = 0;
+  private draining: (() => void) | undefined;
+  private closed = false;
 
-  constructor(private entry: ClusterEntry, private readonly stats: SidecarStats) {
+  constructor(private entry: ClusterEntry, stats: SidecarStats) {
     this.outlier = new OutlierDetector(entry.outlier, () => stats.ejections.inc({ cluster: entry.name }));
     this.lb = this.newBalancer();
-    this.breakerKey = JSON.stringify(entry.thresholds);
-    this.breaker = this.newBreaker();
   }
 
   get cluster(): ClusterEntry {
     return this.entry;
   }
 
-  /** Takes a changed cluster definition: a new balancer or breaker only when their settings changed. */
+  /** Takes a changed cluster definition (config swaps only): a new balancer only when its policy changed. */
   update(entry: ClusterEntry): void {
     if (entry === this.entry) return;
     const previous = this.entry;
     this.entry = entry;
     if (entry.lb !== previous.lb) this.lb = this.newBalancer();
     this.outlier.setPolicy(entry.outlier);
-    const key = JSON.stringify(entry.thresholds);
-    if (key !== this.breakerKey) {
-      this.breaker.shutdown();
-      this.breakerKey = key;
-      this.breaker = this.newBreaker();
-    }
     if (entry.thresholds.maxConnections !== previous.thresholds.maxConnections) this.closeAgents();
   }
 
-  /** Runs one attempt through the circuit breaker; rejects with opossum's ESEMLOCKED / EOPENBREAKER or AttemptFailed. */
-  fire<T>(run: Run<T>): Promise<T> {
-    return this.breaker.fire(run) as Promise<T>;
+  /** Counts one request routed to this cluster until the returned function is called (a draining runtime closes after its last). */
+  begin(): () => void {
+    this.activeRequests++;
+    return () => {
+      this.activeRequests--;
+      if (this.activeRequests === 0 && this.draining) this.close();
+    };
+  }
+
+  /**
+   * Admits one attempt under the cluster's concurrency limits: a function to call when it ends, or the name of the
+   * limit that overflowed.
+   */
+  admit(): (() => void) | string {
+    const t = this.entry.thresholds;
+    if (this.attempts >= (t.maxRequests ?? DEFAULT_MAX_REQUESTS)) return 'max_requests';
+    if (this.pending() >= (t.maxPendingRequests ?? DEFAULT_MAX_PENDING)) return 'max_pending_requests';
+    this.attempts++;
+    return () => { this.attempts--; };
+  }
+
+  /** Requests queued in the agents for a free socket (only when max_connections is set do they queue). */
+  private pending(): number {
+    let n = 0;
+    for (const agent of this.agents.values()) for (const queue of Object.values(agent.requests)) n += queue?.length ?? 0;
+    return n;
   }
 
   /** The keep-alive agent for `endpoint` (max_connections bounds its sockets; requests beyond queue in it). */
   agent(endpoint: Endpoint): Agent {
+    if (this.closed) return ONE_SHOT;
     const key = endpointKey(endpoint);
     let agent = this.agents.get(key);
     if (!agent) {
@@ -104,10 +118,22 @@ export class ClusterRuntime {
     for (const key of this.active.keys()) if (!keys.has(key) && !this.active.get(key)) this.active.delete(key);
   }
 
+  /** The cluster left the config: close once no request uses it (now if none does and `closeIfIdle`); `onClosed` then runs. */
+  drain(onClosed: () => void, closeIfIdle = true): void {
+    this.draining = onClosed;
+    if (closeIfIdle && this.activeRequests === 0) this.close();
+  }
+
+  /** Back in the config while draining: keep it. */
+  undrain(): void {
+    this.draining = undefined;
+  }
+
   close(): void {
-    this.breaker.shutdown();
-    this.stats.circuitOpen.remove({ cluster: this.entry.name });
+    if (this.closed) return;
+    this.closed = true;
     this.closeAgents();
+    this.draining?.();
   }
 
   private closeAgents(): void {
@@ -118,49 +144,45 @@ export class ClusterRuntime {
   private newBalancer(): LoadBalancer {
     return new LoadBalancer(this.entry.lb, (k) => this.active.get(k) ?? 0, (k) => this.outlier.isEjected(k));
   }
-
-  private newBreaker(): CircuitBreaker<[Run<unknown>], unknown> {
-    const breaker = new CircuitBreaker((run: Run<unknown>) => run(), {
-      capacity: this.entry.thresholds.maxRequests ?? DEFAULT_MAX_REQUESTS,
-      timeout: false,
-      errorThresholdPercentage: 50,
-      volumeThreshold: 20,
-      resetTimeout: 5000,
-      rollingCountTimeout: 10_000,
-      name: this.entry.name,
-    });
-    const cluster = this.entry.name;
-    breaker.on('open', () => this.stats.circuitOpen.set({ cluster }, 1));
-    breaker.on('halfOpen', () => this.stats.circuitOpen.set({ cluster }, 0));
-    breaker.on('close', () => this.stats.circuitOpen.set({ cluster }, 0));
-    this.stats.circuitOpen.set({ cluster }, 0);
-    return breaker;
-  }
 }
 
-/** The runtimes of the config's clusters, created on first use and closed when their cluster goes away. */
+/** The runtimes of the config's clusters: created on first use, changed by config swaps, drained when removed. */
 export class ClusterRuntimes {
   private readonly byName = new Map<string, ClusterRuntime>();
+  private readonly draining = new Map<string, ClusterRuntime>();
+  /** The clusters of the last synced config (undefined before the first). */
+  private known: ReadonlySet<string> | undefined;
 
   constructor(private readonly stats: SidecarStats) {}
 
+  /**
+   * The runtime for a cluster of the config a request was routed with. It is never updated here: that config may be
+   * older than the runtime's, and only `sync` moves a runtime forward.
+   */
   get(entry: ClusterEntry): ClusterRuntime {
-    let runtime = this.byName.get(entry.name);
-    if (!runtime) {
-      runtime = new ClusterRuntime(entry, this.stats);
-      this.byName.set(entry.name, runtime);
-    }
-    runtime.update(entry);
+    const existing = this.byName.get(entry.name) ?? this.draining.get(entry.name);
+    if (existing) return existing;
+    const runtime = new ClusterRuntime(entry, this.stats);
+    if (!this.known || this.known.has(entry.name)) this.byName.set(entry.name, runtime);
+    else this.drainLater(entry.name, runtime);
     return runtime;
   }
 
-  /** After a config swap: closes runtimes of removed clusters, forgets removed endpoints. */
+  /** After a config swap: updates kept clusters, drains removed ones, forgets removed endpoints. */
   sync(config: ProxyConfig, endpointsOf: (c: ClusterEntry) => readonly Endpoint[]): void {
+    this.known = new Set(config.clusters.keys());
+    for (const [name, runtime] of this.draining) {
+      if (!config.clusters.has(name)) continue;
+      runtime.undrain();
+      this.draining.delete(name);
+      this.byName.set(name, runtime);
+    }
     for (const [name, runtime] of this.byName) {
       const entry = config.clusters.get(name);
       if (!entry) {
-        runtime.close();
         this.byName.delete(name);
+        this.draining.set(name, runtime);
+        runtime.drain(() => this.forget(name, runtime));
       } else {
         runtime.update(entry);
         runtime.retain(endpointsOf(entry));
@@ -169,7 +191,19 @@ export class ClusterRuntimes {
   }
 
   closeAll(): void {
-    for (const runtime of this.byName.values()) runtime.close();
+    for (const runtime of [...this.byName.values(), ...this.draining.values()]) runtime.close();
     this.byName.clear();
+    this.draining.clear();
+  }
+
+  /** A runtime for a cluster no longer in the config, made for a request on an old one: closes after its requests. */
+  private drainLater(name: string, runtime: ClusterRuntime): void {
+    this.draining.set(name, runtime);
+    // Closed when its request ends (begin()); a request that never begins creates no agents, so nothing leaks.
+    runtime.drain(() => this.forget(name, runtime), false);
+  }
+
+  private forget(name: string, runtime: ClusterRuntime): void {
+    if (this.draining.get(name) === runtime) this.draining.delete(name);
   }
 }

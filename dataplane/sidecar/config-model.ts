@@ -83,6 +83,8 @@ export interface OutlierPolicy {
   consecutive5xx: number;
   intervalMs: number;
   baseEjectionMs: number;
+  /** Cap of one ejection's length (Envoy's max_ejection_time, default 300 s). */
+  maxEjectionMs: number;
   maxEjectionPercent: number;
 }
 

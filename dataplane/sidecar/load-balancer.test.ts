@@ -44,7 +44,7 @@ describe('outlier detection', () => {
   it('ejects after consecutive 5xx, for base × count, within the ejection percentage', () => {
     let now = 0;
     const ejected: string[] = [];
-    const od = new OutlierDetector({ consecutive5xx: 2, intervalMs: 1000, baseEjectionMs: 100, maxEjectionPercent: 10 }, (k) => ejected.push(k), () => now);
+    const od = new OutlierDetector({ consecutive5xx: 2, intervalMs: 1000, baseEjectionMs: 100, maxEjectionMs: 300_000, maxEjectionPercent: 10 }, (k) => ejected.push(k), () => now);
     od.record('a', true, 3);
     od.record('a', false, 3);
     od.record('a', true, 3);
@@ -61,5 +61,23 @@ describe('outlier detection', () => {
     now = 250;
     expect(od.isEjected('a')).toBe(true); // second ejection lasts 200 ms
     expect(ejected).toEqual(['a', 'a']);
+  });
+
+  it('forgets one ejection per healthy interval and caps an ejection at maxEjectionMs', () => {
+    let now = 0;
+    const od = new OutlierDetector({ consecutive5xx: 1, intervalMs: 1000, baseEjectionMs: 100, maxEjectionMs: 250, maxEjectionPercent: 100 }, () => {}, () => now);
+    const ejectAt = (t: number): number => {
+      now = t;
+      od.record('a', true, 2);
+      let until = t;
+      while (od.isEjected('a')) now = ++until;
+      return until - t;
+    };
+    expect(ejectAt(0)).toBe(100);
+    expect(ejectAt(200)).toBe(200);
+    expect(ejectAt(500)).toBe(250); // third ejection: 300 ms capped at 250
+    expect(ejectAt(800)).toBe(250);
+    // Ejection 4 ended at 1050; 3 healthy intervals later the count is down to 1, so the next one is the second.
+    expect(ejectAt(4100)).toBe(200);
   });
 });

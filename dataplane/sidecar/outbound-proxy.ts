@@ -1,10 +1,10 @@
 /**
- * The outbound HTTP/1.1 proxy: the app's requests (by Host: `<svc>.<ns>.svc.<zone>[:port]`, `<svc>[.<ns>]`, or any
- * domain of the route tables) are routed with the config current when they arrive, kept for all their attempts.
+ * The outbound HTTP/1.1 proxy: the app's requests (by Host: `<svc>.<ns>.svc.<zone>[:port]`, `<svc>[.<ns>]` in the
+ * pod's namespace, or any domain of the route tables) are routed with the config current when they arrive, kept for all their attempts.
  *
  * Per request: virtual host and route (404 when none), fault injection (delay, then abort), a weighted cluster
  * (503 when it or its endpoints are missing), then attempts: an endpoint by the cluster's LB (a retry avoids the
- * hosts already tried), through the cluster's circuit breaker (503 on overflow, not retried), with the per-try
+ * hosts already tried), under the cluster's concurrency limits (503 on overflow, not retried), with the per-try
  * timeout; retriable outcomes are retried up to `num_retries` while the cluster's retry limits allow. The route
  * timeout bounds the whole (504). Failures answer 503 (connect failure, reset) or 504 (timeout), as Envoy does.
  */
@@ -13,10 +13,10 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { answer, stripHopByHop } from '../ingress/forward.js';
 import { clusterEndpoints, type HeaderEdit, type ProxyConfig, type RouteEntry } from './config-model.js';
-import { AttemptFailed, type ClusterRuntime, type ClusterRuntimes } from './cluster-runtime.js';
+import type { ClusterRuntime, ClusterRuntimes } from './cluster-runtime.js';
 import { endpointKey } from './load-balancer.js';
 import { isRetriable, retryAllowed, retryBackoffMs } from './retry.js';
-import { findVirtualHost, matchRoute, pickWeighted, type RequestFacts } from './route-match.js';
+import { findVirtualHost, matchRoute, pickWeighted, type LocalNames, type RequestFacts } from './route-match.js';
 import type { SidecarStats } from './stats.js';
 import { upstreamAttempt, type UpstreamOutcome } from './upstream-call.js';
 
@@ -29,6 +29,8 @@ export interface OutboundProxyOptions {
   config: () => ProxyConfig;
   runtimes: ClusterRuntimes;
   stats: SidecarStats;
+  /** The pod's namespace and zone, for short Service names in Host. */
+  local?: LocalNames;
   random?: () => number;
 }
 
@@ -92,7 +94,7 @@ export class OutboundProxy {
       if (text !== undefined) answer(res, code, text);
       this.opts.stats.requests.inc({ cluster, code: String(code) });
     };
-    const vh = findVirtualHost(config, facts.authority);
+    const vh = findVirtualHost(config, facts.authority, this.opts.local);
     const route = vh && matchRoute(vh, facts);
     if (!route) return done('', 404, `no route for ${facts.authority}${facts.path}\n`);
     const clusterName = pickWeighted(route.clusters, this.random());
@@ -102,15 +104,20 @@ export class OutboundProxy {
     if (!cluster) return done(clusterName, 503, `cluster ${clusterName} is not known\n`);
     const runtime = this.opts.runtimes.get(cluster);
     if (clusterEndpoints(config, cluster).length === 0) return done(clusterName, 503, `no healthy upstream in ${clusterName}\n`);
-
-    let body: Buffer | undefined;
-    if (route.retry || route.mirror) {
-      body = await readBody(req);
-      if (!body) return done(clusterName, 413, `request bodies over ${MAX_BUFFERED_BODY} bytes cannot be retried or mirrored\n`);
-      if (route.mirror) this.mirror(config, route.mirror, req, body);
+    // Counted from here, body upload included, so a cluster removed meanwhile drains instead of closing under it.
+    const end = runtime.begin();
+    try {
+      let body: Buffer | undefined;
+      if (route.retry || route.mirror) {
+        body = await readBody(req);
+        if (!body) return done(clusterName, 413, `request bodies over ${MAX_BUFFERED_BODY} bytes cannot be retried or mirrored\n`);
+        if (route.mirror) this.mirror(config, route.mirror, req, body);
+      }
+      const status = await this.attempts(config, route, runtime, req, res, body);
+      done(clusterName, status);
+    } finally {
+      end();
     }
-    const status = await this.attempts(config, route, runtime, req, res, body);
-    done(clusterName, status);
   }
 
   /** Runs attempts until one is final; writes the response (or the failure) and returns the status sent. */
@@ -122,7 +129,6 @@ export class OutboundProxy {
     const tried = new Set<string>();
     const stats = this.opts.stats;
     const cluster = runtime.cluster.name;
-    runtime.activeRequests++;
     try {
       for (let attempt = 0; ; attempt++) {
         if (overall.signal.aborted) return failure(res, 504, 'upstream request timeout');
@@ -130,23 +136,22 @@ export class OutboundProxy {
         if (!endpoint) return failure(res, 503, 'no healthy upstream');
         tried.add(endpointKey(endpoint));
         if (attempt > 0) runtime.activeRetries++;
+        const admitted = runtime.admit();
+        if (typeof admitted === 'string') {
+          if (attempt > 0) runtime.activeRetries--;
+          return failure(res, 503, `upstream overflow: ${admitted}`, () => stats.overflows.inc({ cluster }));
+        }
         const untrack = runtime.track(endpoint);
         const started = process.hrtime.bigint();
         let outcome: UpstreamOutcome;
         try {
-          outcome = await runtime.fire(async () => {
-            const o = await upstreamAttempt(req, res, {
-              endpoint, agent: runtime.agent(endpoint), ...(body ? { body } : {}), connectTimeoutMs: runtime.cluster.connectTimeoutMs,
-              ...(route.retry?.perTryTimeoutMs ? { timeoutMs: route.retry.perTryTimeoutMs } : {}),
-              editHeaders: (proxyReq) => this.editRequest(route, proxyReq), signal: overall.signal,
-            });
-            if (o.kind !== 'response') throw new AttemptFailed(o);
-            return o;
+          outcome = await upstreamAttempt(req, res, {
+            endpoint, agent: runtime.agent(endpoint), ...(body ? { body } : {}), connectTimeoutMs: runtime.cluster.connectTimeoutMs,
+            ...(route.retry?.perTryTimeoutMs ? { timeoutMs: route.retry.perTryTimeoutMs } : {}),
+            editHeaders: (proxyReq) => this.editRequest(route, proxyReq), signal: overall.signal,
           });
-        } catch (err) {
-          if (!(err instanceof AttemptFailed)) return failure(res, 503, `upstream overflow: ${(err as Error).message}`, () => stats.overflows.inc({ cluster }));
-          outcome = err.result;
         } finally {
+          admitted();
           untrack();
           if (attempt > 0) runtime.activeRetries--;
         }
@@ -166,7 +171,6 @@ export class OutboundProxy {
         return failure(res, 503, `upstream connect error or disconnect/reset before headers: ${outcome.error}`);
       }
     } finally {
-      runtime.activeRequests--;
       clearTimeout(deadline);
     }
   }

@@ -1,8 +1,9 @@
 /**
  * Consecutive-5xx outlier ejection for one cluster: an endpoint answering `consecutive5xx` 5xx responses (or
- * failing to connect / resetting) in a row is ejected for `baseEjectionMs` × the number of times it has been
- * ejected, unless that would eject more than `maxEjectionPercent` of the endpoints (at least one may always be
- * ejected, as in Envoy). Any success resets the count.
+ * failing to connect / resetting) in a row is ejected for `baseEjectionMs` × its ejection count, capped at
+ * `maxEjectionMs`, unless that would eject more than `maxEjectionPercent` of the endpoints (at least one may always
+ * be ejected, as in Envoy). Any success resets the consecutive count; as in Envoy, the ejection count drops by one
+ * for each `intervalMs` the endpoint spends back in service, so a host that recovered is not punished forever.
  */
 import type { OutlierPolicy } from './config-model.js';
 
@@ -39,9 +40,13 @@ export class OutlierDetector {
     const ejectedNow = [...this.hosts.keys()].filter((k) => this.isEjected(k)).length;
     const allowed = Math.max(1, Math.floor((endpointCount * this.policy.maxEjectionPercent) / 100));
     if (ejectedNow >= allowed) return;
+    const now = this.now();
+    // Healthy intervals since the last ejection ended (counted when next needed, instead of a timer per interval).
+    if (state.until > 0) state.ejections = Math.max(0, state.ejections - Math.floor((now - state.until) / this.policy.intervalMs));
     state.ejections++;
     state.consecutive = 0;
-    state.until = this.now() + this.policy.baseEjectionMs * state.ejections;
+    const cap = Math.max(this.policy.baseEjectionMs, this.policy.maxEjectionMs);
+    state.until = now + Math.min(cap, this.policy.baseEjectionMs * state.ejections);
     this.onEject(key);
   }
 

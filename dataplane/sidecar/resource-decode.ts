@@ -209,6 +209,7 @@ export function decodeCluster(c: ClusterMsg): { cluster: ClusterEntry; inlineEnd
         consecutive5xx: od.consecutive_5xx?.value ?? 5,
         intervalMs: durationMs(od.interval) ?? 10_000,
         baseEjectionMs: durationMs(od.base_ejection_time) ?? 30_000,
+        maxEjectionMs: durationMs(od.max_ejection_time) ?? 300_000,
         maxEjectionPercent: od.max_ejection_percent?.value ?? 10,
       },
     } : {}),
@@ -229,22 +230,28 @@ function nameOf(type: ResourceType, r: AnyValue): string {
 }
 
 /**
- * Every resource of one response, validated; throws naming the first bad resource (`<type> <name>: <problem>`).
- * A resource whose `@type` differs from the response's type URL is rejected too.
+ * The resources of one response, each validated on its own: the good ones as an update, and per bad one (a
+ * resource whose `@type` differs from the response's type URL too) its name and `resource index <i>: <Type> <name>:
+ * <problem>`, the form gRPC NACKs with and the xds-server reads.
  */
-export function decodeResponse(type: ResourceType, resources: AnyValue[]): DecodedUpdate {
-  const each = <T>(decode: (r: never) => T): T[] => resources.map((r, i) => {
+export function decodeResponse(type: ResourceType, resources: AnyValue[]): { update: DecodedUpdate; errors: Array<{ name: string; error: string }> } {
+  const errors: Array<{ name: string; error: string }> = [];
+  const each = <T>(decode: (r: never) => T): T[] => resources.flatMap((r, i) => {
     try {
       if (r['@type'] !== type) throw new Error(`resource is ${r['@type'] ?? r.type_url ?? 'untyped'}, expected ${type}`);
-      return decode(r as never);
+      return [decode(r as never)];
     } catch (err) {
-      throw new Error(`${type.slice(type.lastIndexOf('.') + 1)} ${nameOf(type, r)} (index ${i}): ${(err as Error).message}`);
+      errors.push({ name: nameOf(type, r), error: `resource index ${i}: ${type.slice(type.lastIndexOf('.') + 1)} ${nameOf(type, r)}: ${(err as Error).message}` });
+      return [];
     }
   });
-  switch (type) {
-    case LISTENER_TYPE: return { type, items: each(decodeListener).filter((l): l is OutboundListener => l !== undefined) };
-    case ROUTE_TYPE: return { type, items: each(decodeRouteConfiguration) };
-    case CLUSTER_TYPE: return { type, items: each(decodeCluster) };
-    case ENDPOINT_TYPE: return { type, items: each(decodeLoadAssignment) };
-  }
+  const update = ((): DecodedUpdate => {
+    switch (type) {
+      case LISTENER_TYPE: return { type, items: each(decodeListener).filter((l): l is OutboundListener => l !== undefined) };
+      case ROUTE_TYPE: return { type, items: each(decodeRouteConfiguration) };
+      case CLUSTER_TYPE: return { type, items: each(decodeCluster) };
+      case ENDPOINT_TYPE: return { type, items: each(decodeLoadAssignment) };
+    }
+  })();
+  return { update, errors };
 }

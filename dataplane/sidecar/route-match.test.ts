@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { EMPTY_CONFIG, type ProxyConfig, type RouteEntry, type VirtualHost } from './config-model.js';
+import { serviceDomains } from '../../control/xds-server/naming.js';
 import { findVirtualHost, matchRoute, pickWeighted, type RequestFacts } from './route-match.js';
 
 const route = (name: string, over: Partial<RouteEntry> = {}): RouteEntry => ({
@@ -28,6 +29,37 @@ describe('virtual host selection', () => {
 
   it('finds nothing when no domain matches', () => {
     expect(findVirtualHost(configOf([[web]]), 'web:81')).toBeUndefined();
+  });
+});
+
+describe('short Service names resolve in the pod\'s namespace', () => {
+  // What the xds-server sends (serviceDomains): each Service port's FQDN and cluster IP with the port.
+  const svc = (name: string, ns: string, port: number, ip: string): VirtualHost => ({
+    name: `${name}.${ns}:${port}`, routes: [], domains: serviceDomains(name, ns, port, 'cluster.local', [ip]),
+  });
+  const config = configOf([[svc('web', 'ns1', 80, '10.96.0.1')], [svc('web', 'ns2', 80, '10.96.0.2')], [svc('api', 'ns1', 8080, '10.96.0.3')]]);
+  const in2 = { namespace: 'ns2', zone: 'cluster.local' };
+  const vh = (authority: string, local = in2): string | undefined => findVirtualHost(config, authority, local)?.name;
+
+  it('gives `web` in ns2 the web of ns2, never the web of ns1', () => {
+    expect(vh('web')).toBe('web.ns2:80');
+    expect(vh('web:80')).toBe('web.ns2:80');
+    expect(vh('web', { namespace: 'ns1', zone: 'cluster.local' })).toBe('web.ns1:80');
+  });
+
+  it('expands `svc.ns` and `svc.ns.svc` like the resolver search path, and keeps full names and IPs', () => {
+    expect(vh('web.ns1')).toBe('web.ns1:80');
+    expect(vh('web.ns1.svc:80')).toBe('web.ns1:80');
+    expect(vh('web.ns1.svc.cluster.local')).toBe('web.ns1:80');
+    expect(vh('10.96.0.1')).toBe('web.ns1:80');
+    expect(vh('api.ns1:8080')).toBe('api.ns1:8080');
+  });
+
+  it('takes a Host without a port as port 80', () => {
+    expect(vh('api.ns1')).toBeUndefined();
+    expect(vh('10.96.0.3')).toBeUndefined();
+    expect(vh('web:8080')).toBeUndefined();
+    expect(vh('api', { namespace: 'ns3', zone: 'cluster.local' })).toBeUndefined();
   });
 });
 

@@ -7,7 +7,9 @@ import type { Server } from 'node:http';
 import { clusterEndpoints, EMPTY_CONFIG, type ProxyConfig } from './config-model.js';
 import { startAdmin } from './admin.js';
 import { ClusterRuntimes } from './cluster-runtime.js';
+import { DEFAULT_ZONE } from '../../control/xds-server/naming.js';
 import { OutboundProxy } from './outbound-proxy.js';
+import type { LocalNames } from './route-match.js';
 import { SidecarStats } from './stats.js';
 import { XdsClient } from './xds-client.js';
 
@@ -15,6 +17,10 @@ export interface SidecarOptions {
   /** `host:port` of the ADS server. */
   xdsServer: string;
   nodeId: string;
+  /** The pod's namespace, for short Service names (`web`, `web.ns`); default: the part of nodeId before `/`. */
+  namespace?: string;
+  /** The cluster DNS zone (default cluster.local). */
+  zone?: string;
   /** Address the proxy and admin listen on (default 127.0.0.1). */
   host?: string;
   /** 0 picks a free port. */
@@ -41,8 +47,19 @@ export function validateSidecarOptions(opts: SidecarOptions): void {
   if (!server) throw new Error(`xdsServer (--xds-server) must be HOST:PORT, e.g. 127.0.0.1:18000; got ${JSON.stringify(opts.xdsServer)}`);
   port(Number(server[2]), 'the port of xdsServer (--xds-server)');
   if (!opts.nodeId.trim()) throw new Error('nodeId (--node-id) must not be empty: give the pod\'s identity, e.g. <namespace>/<pod>');
+  if (opts.namespace === undefined && !opts.nodeId.includes('/')) {
+    throw new Error(`namespace (--namespace) is required when nodeId (--node-id) is not <namespace>/<pod>; got node id ${JSON.stringify(opts.nodeId)}`);
+  }
+  const dns = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+  const namespace = localNames(opts).namespace;
+  if (!dns.test(namespace)) throw new Error(`namespace (--namespace, or the node id's prefix) must be a DNS label, got ${JSON.stringify(namespace)}`);
   port(opts.outboundPort, 'outboundPort (--outbound-port)');
   port(opts.adminPort, 'adminPort (--admin-port)');
+}
+
+/** The pod's namespace (the flag, else node id `<namespace>/<pod>`) and DNS zone. */
+function localNames(opts: SidecarOptions): LocalNames {
+  return { namespace: opts.namespace ?? opts.nodeId.slice(0, opts.nodeId.indexOf('/')), zone: opts.zone ?? DEFAULT_ZONE };
 }
 
 export async function startSidecar(opts: SidecarOptions): Promise<Sidecar> {
@@ -62,7 +79,7 @@ export async function startSidecar(opts: SidecarOptions): Promise<Sidecar> {
     },
     onResponse: (type, outcome) => stats.xdsResponses.inc({ type: type.slice(type.lastIndexOf('.') + 1), outcome }),
   });
-  const proxy = new OutboundProxy({ host, port: opts.outboundPort, config: () => config, runtimes, stats });
+  const proxy = new OutboundProxy({ host, port: opts.outboundPort, config: () => config, runtimes, stats, local: localNames(opts) });
   let admin: { server: Server; port: number } | undefined;
   const stop = async (): Promise<void> => {
     xds.stop();

@@ -1,5 +1,5 @@
 /** The sidecar's Prometheus metrics, Envoy's cluster stats under Cairn names. */
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Histogram, Registry } from 'prom-client';
 
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
@@ -15,9 +15,8 @@ export class SidecarStats {
   });
   readonly retries = new Counter({ name: 'cairn_sidecar_upstream_retries_total', help: 'Retried upstream attempts.', labelNames: ['cluster'], registers: [this.registry] });
   readonly ejections = new Counter({ name: 'cairn_sidecar_outlier_ejections_total', help: 'Endpoints ejected for consecutive 5xx.', labelNames: ['cluster'], registers: [this.registry] });
-  readonly circuitOpen = new Gauge({ name: 'cairn_sidecar_circuit_open', help: '1 while the cluster\'s circuit breaker is open.', labelNames: ['cluster'], registers: [this.registry] });
   readonly overflows = new Counter({
-    name: 'cairn_sidecar_upstream_overflow_total', help: 'Attempts refused by the circuit breaker (over max_requests, or circuit open).',
+    name: 'cairn_sidecar_upstream_overflow_total', help: 'Attempts refused by the circuit breaker (over max_requests or max_pending_requests).',
     labelNames: ['cluster'], registers: [this.registry],
   });
   readonly xdsResponses = new Counter({ name: 'cairn_sidecar_xds_responses_total', help: 'xDS responses, by type and outcome (ack or nack).', labelNames: ['type', 'outcome'], registers: [this.registry] });

@@ -83,7 +83,7 @@ describe('xDS client', () => {
     call.write(bad);
     const nack = await waitFor('the bad routes NACKed', () => ads.requests.find((r) => r.response_nonce === bad.nonce));
     expect(nack.version_info).toBe('v1');
-    expect(nack.error_detail?.message).toMatch(/RouteConfiguration web:80 \(index 0\): virtual_hosts\[0\]\.routes\[0\]\.match\.safe_regex\.regex "\/api\/\(" is not a valid regular expression/);
+    expect(nack.error_detail?.message).toMatch(/resource index 0: RouteConfiguration web:80: virtual_hosts\[0\]\.routes\[0\]\.match\.safe_regex\.regex "\/api\/\(" is not a valid regular expression/);
     expect(config?.routes.get('web:80')?.virtualHosts[0]?.routes[0]?.path.value).toBe('/api/.*');
     expect(config?.versions[ROUTE_TYPE]).toBe('v1');
     expect(outcomes).toEqual(['Listener ack', 'Cluster ack', 'ClusterLoadAssignment ack', 'RouteConfiguration ack', 'RouteConfiguration nack']);
@@ -98,17 +98,51 @@ describe('xDS client', () => {
     expect(again[0]!.node?.id).toBe('ns/pod-1');
   });
 
-  it('NACKs a listener whose connection manager has no RDS name, applying none of the response', async () => {
+  it('applies the good listeners of a response and NACKs each bad one by index and name', async () => {
     const ads = await scriptedServer();
     const client = new XdsClient({ server: `127.0.0.1:${ads.port}`, nodeId: 'n', onConfig: () => {} });
     stopAll.push(() => client.stop(), () => ads.server.forceShutdown());
     client.start();
     await waitFor('the stream', () => ads.calls.length === 1 && ads.requests.length >= 2);
     const inline = { name: 'other:80', api_listener: { api_listener: { '@type': HTTP_CONNECTION_MANAGER_TYPE, route_config: { name: 'x' } } } };
-    const lds = response(LISTENER_TYPE, 'v1', [listener, inline]);
+    const lds = response(LISTENER_TYPE, 'v1', [inline, listener, { ...inline, name: 'third:80' }]);
     ads.calls[0]!.write(lds);
     const nack = await waitFor('the NACK', () => ads.requests.find((r) => r.response_nonce === lds.nonce));
-    expect(nack.error_detail?.message).toContain('Listener other:80 (index 1): api_listener: the HttpConnectionManager must name its routes with rds.route_config_name');
-    expect(client.current.listeners.size).toBe(0);
+    const reason = 'api_listener: the HttpConnectionManager must name its routes with rds.route_config_name';
+    expect(nack.error_detail?.message).toBe(`xDS response validation errors: [resource index 0: Listener other:80: ${reason}; resource index 2: Listener third:80: ${reason}]`);
+    expect(nack.version_info).toBe('');
+    expect([...client.current.listeners.keys()]).toEqual(['web:80']);
+  });
+
+  it('holds a route table naming a cluster without endpoints yet until EDS brings them (cluster warming)', async () => {
+    const ads = await scriptedServer();
+    const client = new XdsClient({ server: `127.0.0.1:${ads.port}`, nodeId: 'n', onConfig: () => {} });
+    stopAll.push(() => client.stop(), () => ads.server.forceShutdown());
+    client.start();
+    await waitFor('the stream', () => ads.calls.length === 1 && ads.requests.length >= 2);
+    const call = ads.calls[0]!;
+    const send = (r: DiscoveryResponse): Promise<DiscoveryRequest> => {
+      call.write(r);
+      return waitFor(`${(r.type_url ?? '').split('.').pop()} ${r.version_info} ACKed`, () => ads.requests.find((q) => q.response_nonce === r.nonce));
+    };
+    const eds = (name: string) => ({ cluster_name: name, endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: '127.0.0.1', port_value: 8080 } } } }] }] });
+    const canary = { ...cluster, name: 'canary:80', eds_cluster_config: { ...cluster.eds_cluster_config, service_name: 'canary:80' } };
+    const split = {
+      name: 'web:80',
+      virtual_hosts: [{ name: 'web', domains: ['web'], routes: [{ name: 'r', match: { prefix: '/' }, route: { weighted_clusters: { clusters: [{ name: 'web:80', weight: { value: 90 } }, { name: 'canary:80', weight: { value: 10 } }] } } }] }],
+    };
+    await send(response(LISTENER_TYPE, 'v1', [listener]));
+    await send(response(CLUSTER_TYPE, 'v1', [cluster]));
+    await send(response(ENDPOINT_TYPE, 'v1', [eds('web:80')]));
+    await send(response(ROUTE_TYPE, 'v1', [routes('/.*')]));
+    const clustersOfRoute = (): string[] => client.current.routes.get('web:80')!.virtualHosts[0]!.routes[0]!.clusters.map((c) => c.name);
+    expect(clustersOfRoute()).toEqual(['web:80']);
+
+    await send(response(CLUSTER_TYPE, 'v2', [cluster, canary]));
+    await send(response(ROUTE_TYPE, 'v2', [split]));
+    expect(clustersOfRoute()).toEqual(['web:80']);
+    await send(response(ENDPOINT_TYPE, 'v2', [eds('web:80'), eds('canary:80')]));
+    expect(clustersOfRoute()).toEqual(['web:80', 'canary:80']);
+    expect(client.current.versions[ROUTE_TYPE]).toBe('v2');
   });
 });

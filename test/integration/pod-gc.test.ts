@@ -49,6 +49,25 @@ describe('pod garbage collector', () => {
     expect(await exists(`${PREFIX}-kept`)).toBe(true);
   }, 30_000);
 
+  it('deletes no pod of a node its cache lacks but the API has, after the quarantine too', async () => {
+    await nodes().create({ apiVersion: 'v1', kind: 'Node', metadata: { name: `${PREFIX}-unlisted` } });
+    await createBoundPod(pods(), `${PREFIX}-unlisted`, { name: `${PREFIX}-stays`, namespace: NS, spec: SPEC });
+    const lagging = new PodGCController(cluster.newClient(), { terminatedPodGCThreshold: 2, gcCheckPeriodMs: 200, quarantineMs: 500 });
+    await lagging.start();
+    try {
+      // A node cache that lags the API (the node's add event not yet delivered): only the cache's list is replaced.
+      const cache = (lagging as unknown as { nodes: { list(): Node[] } }).nodes;
+      const list = cache.list.bind(cache);
+      cache.list = () => list().filter((n) => n.metadata.name !== `${PREFIX}-unlisted`);
+      // Several passes past the quarantine, each reading the node live and finding it.
+      await new Promise((r) => setTimeout(r, 2000));
+      expect(await exists(`${PREFIX}-stays`)).toBe(true);
+      expect(lagging.deleted.size).toBe(0);
+    } finally {
+      await lagging.stop();
+    }
+  }, 30_000);
+
   it('force-deletes a terminating pod on a NotReady node tainted out-of-service', async () => {
     const name = `${PREFIX}-oos`;
     await nodes().create({ apiVersion: 'v1', kind: 'Node', metadata: { name }, spec: { taints: [{ key: TAINT_OUT_OF_SERVICE, value: 'nodeshutdown', effect: 'NoExecute' }] } });

@@ -133,6 +133,7 @@ export class ReplicaSetController implements Reconciler {
   private onPodDeleted(pod: Pod): void {
     const owner = this.ownerKeyOf(pod);
     if (!owner) return;
+    this.unseen.get(owner)?.delete(objectKey(pod));
     this.expectations.deletionObserved(owner, objectKey(pod));
     this.loop.enqueue(owner);
   }
@@ -157,7 +158,18 @@ export class ReplicaSetController implements Reconciler {
     const pods = await this.claimPods(rs, selector, candidates);
     const counted = (): Pod[] => {
       const known = new Set(pods.map(objectKey));
-      return [...pods, ...[...(this.unseen.get(key)?.values() ?? [])].filter((p) => !known.has(objectKey(p)))];
+      const unseen = this.unseen.get(key);
+      const extra: Pod[] = [];
+      for (const [podKey, created] of unseen ?? []) {
+        if (known.has(podKey)) continue;
+        const cached = this.pods.get(podKey);
+        if (!cached) extra.push(created);
+        // The cache has it (maybe after this sync's snapshot): the cache is the truth from now on, so a pod that
+        // failed, is terminating or was released no longer counts.
+        else if (isPodActive(cached) && controllerRefOf(cached)?.uid === rs.metadata.uid) extra.push(cached);
+        else unseen!.delete(podKey);
+      }
+      return [...pods, ...extra];
     };
     let stored = rs;
     const reportProgress = async (): Promise<void> => {
