@@ -1,3 +1,4 @@
+import { ApiError } from '../../api/errors.js';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Event, Node, Pod, Taint } from '../../api/types/core.js';
 import { HollowNodes, type HollowNodesConfig } from '../../agent/sim/hollow-nodes.js';
@@ -112,7 +113,11 @@ describe('node lifecycle', () => {
     const n = await nodes().get(target);
     await nodes().update({ ...n, spec: { ...n.spec, taints: [...(n.spec?.taints ?? []), { key: 'maintenance', effect: 'NoExecute' }] } });
     const started = Date.now();
-    await waitFor('the 2 s pod evicted', async () => (await pods().get('tolerates-2s', NS).catch(() => undefined))?.metadata.deletionTimestamp ?? false, 10_000);
+    // Evicted: deleting, or already gone (the hollow node confirms a deletion at once).
+    await waitFor('the 2 s pod evicted', async () => {
+      const pod = await pods().get('tolerates-2s', NS).catch((err: unknown) => (err instanceof ApiError && err.code === 404 ? null : undefined));
+      return pod === null || !!pod?.metadata.deletionTimestamp;
+    }, 10_000);
     expect(Date.now() - started).toBeGreaterThanOrEqual(1500);
     expect((await pods().get('tolerates-forever', NS)).metadata.deletionTimestamp).toBeUndefined();
   }, 30_000);
