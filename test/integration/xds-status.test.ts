@@ -8,11 +8,7 @@
  * and the client must keep working on its last good config. A restarted xds-server serves full state again.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { credentials, loadPackageDefinition, Server, ServerCredentials, type ChannelOptions, type Client, type ServiceError } from '@grpc/grpc-js';
-import { register as registerXds } from '@grpc/grpc-js-xds';
-import { loadSync } from '@grpc/proto-loader';
 import type { Endpoints, EndpointSubset, Service } from '../../api/types/core.js';
 import type { TrafficRoute } from '../../api/types/mesh.js';
 import type { ProxyInfo } from '../../control/xds-server/proxy-registry.js';
@@ -20,29 +16,15 @@ import { startXdsServer, type XdsServer } from '../../control/xds-server/server.
 import { startTestCluster, TEST_PREFIX, type TestCluster } from '../harness/cluster.js';
 import { freePort } from '../harness/ports.js';
 import { waitFor } from '../harness/wait.js';
+import { startBackend, who, xdsClient, type Backend, type WhoAmIClient } from '../harness/xds-lab.js';
 
-const PROTO = fileURLToPath(new URL('../../../test/lab/whoami.proto', import.meta.url));
 const NS = 'default';
 const SERVICE = `${TEST_PREFIX}status`.slice(0, 63).replace(/-$/, '');
 const TARGET = `${SERVICE}.${NS}.svc.cluster.local:50051`;
 const NODE = `${TEST_PREFIX}proxy`;
 
-interface WhoAmIClient extends Client {
-  Who(req: object, cb: (err: ServiceError | null, reply?: { name: string }) => void): void;
-}
-type WhoAmICtor = new (target: string, creds: ReturnType<typeof credentials.createInsecure>, options?: ChannelOptions) => WhoAmIClient;
-// loadPackageDefinition returns loose nested namespaces; the path is fixed by whoami.proto.
-const whoami = (loadPackageDefinition(loadSync(PROTO)) as unknown as { cairn: { test: { WhoAmI: WhoAmICtor & { service: never } } } }).cairn.test.WhoAmI;
-
-async function startBackend(name: string): Promise<{ server: Server; port: number }> {
-  const server = new Server();
-  server.addService(whoami.service, { Who: (_call: unknown, cb: (err: null, reply: { name: string }) => void) => cb(null, { name }) });
-  const port = await new Promise<number>((resolve, reject) => server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))));
-  return { server, port };
-}
 
 const subset = (port: number): EndpointSubset => ({ addresses: [{ ip: '127.0.0.1' }], ports: [{ name: 'grpc', port, protocol: 'TCP' }] });
-const call = (client: WhoAmIClient): Promise<string> => new Promise((resolve, reject) => client.Who({}, (err, reply) => (err ? reject(err) : resolve(reply!.name))));
 
 /** The value of one sample on /metrics, 0 when absent. */
 async function metric(xds: XdsServer, sample: string): Promise<number> {
@@ -60,13 +42,12 @@ describe('xDS NACKs, policy status and restarts with the gRPC xDS client', () =>
   let xds: XdsServer;
   let xdsPort: number;
   let client: WhoAmIClient | undefined;
-  const backends: { server: Server; port: number }[] = [];
+  const backends: Backend[] = [];
   const routes = (): ReturnType<TestCluster['client']['resource']> => cluster.client.resource<TrafficRoute>('trafficroutes');
   const start = (): Promise<XdsServer> => startXdsServer({ client: cluster.client, host: '127.0.0.1', port: xdsPort, metricsPort: 0, status: { debounceMs: 100, startupGraceMs: 1_000 } });
   const accepted = async (): Promise<TrafficRoute['status']> => ((await routes().get(SERVICE, NS)) as TrafficRoute).status;
 
   beforeAll(async () => {
-    registerXds();
     cluster = await startTestCluster();
     xdsPort = await freePort();
     xds = await start();
@@ -84,12 +65,8 @@ describe('xDS NACKs, policy status and restarts with the gRPC xDS client', () =>
   });
 
   it('reports a NACK on the policy, does not resend the rejected version, and recovers after a restart', async () => {
-    const bootstrap = {
-      xds_servers: [{ server_uri: `127.0.0.1:${xdsPort}`, channel_creds: [{ type: 'insecure' }], server_features: [] }],
-      node: { id: NODE, locality: {} },
-    };
-    client = new whoami(`xds:///${TARGET}`, credentials.createInsecure(), { 'grpc.TEST_ONLY_DO_NOT_USE_IN_PROD.xds_bootstrap_config': JSON.stringify(bootstrap) });
-    await waitFor('a call through xDS to reach backend a', async () => (await call(client!).catch(() => undefined)) === 'a', 20_000);
+    client = xdsClient(TARGET, xdsPort, NODE);
+    await waitFor('a call through xDS to reach backend a', async () => (await who(client!).catch(() => undefined)) === 'a', 20_000);
     await waitFor('the TrafficRoute to be Accepted', async () => (await accepted())?.conditions?.find((c) => c.type === 'Accepted')?.status === 'True');
     expect(await metric(xds, 'cairn_xds_connected_proxies')).toBe(1);
     expect(await metric(xds, 'cairn_xds_nacks_total{type="eds"}')).toBe(0);
@@ -115,7 +92,7 @@ describe('xDS NACKs, policy status and restarts with the gRPC xDS client', () =>
     expect(await metric(xds, 'cairn_xds_pushes_total{type="eds"}')).toBe(pushes);
     expect((await routes().get(SERVICE, NS)).metadata.resourceVersion).toBe(written);
     expect(await metric(xds, 'cairn_xds_nacks_total{type="eds"}')).toBe(1);
-    expect(await call(client)).toBe('a'); // the client keeps its last good endpoints
+    expect(await who(client)).toBe('a'); // the client keeps its last good endpoints
 
     // The fix goes out as a new version, is ACKed, and the policy is Accepted again.
     await eps.update({ ...(await eps.get(SERVICE, NS)), subsets: [subset(backends[0]!.port)] });
@@ -133,6 +110,6 @@ describe('xDS NACKs, policy status and restarts with the gRPC xDS client', () =>
       return p && ['lds', 'rds', 'cds', 'eds'].every((t) => p.types[t]?.lastAckedVersion) && p;
     }, 30_000);
     await eps.update({ ...(await eps.get(SERVICE, NS)), subsets: [subset(backends[1]!.port)] });
-    await waitFor('calls to follow the new server\'s endpoints to backend b', async () => (await call(client!).catch(() => undefined)) === 'b', 20_000);
+    await waitFor('calls to follow the new server\'s endpoints to backend b', async () => (await who(client!).catch(() => undefined)) === 'b', 20_000);
   });
 });
