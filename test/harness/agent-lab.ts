@@ -14,6 +14,7 @@ import { DistributionClient } from '../../agent/images/distribution-client.js';
 import { NodeAgent, type NodeAgentOptions } from '../../agent/node/node-agent.js';
 import { CGROUP_ROOT, detectCgroupMode } from '../../agent/runtime/runc/cgroups.js';
 import { removeNodePods } from '../../agent/node/remove-node-pods.js';
+import { RuncRuntime } from '../../agent/runtime/runc/runc-runtime.js';
 import { startLabRegistry, type LabRegistry } from '../lab/image-registry.js';
 import { pushTestImages, type TestImageRefs } from '../lab/test-images.js';
 import { startTestCluster, TEST_PREFIX, type TestCluster } from './cluster.js';
@@ -32,6 +33,8 @@ export interface AgentLab {
   runPod(spec: Partial<PodSpec> & { containers: Container[] }, labels?: Record<string, string>): Promise<Pod>;
   /** Polls the pod until `check` holds; the error names `what` and the last status seen. */
   podWhere(name: string, what: string, check: (pod: Pod) => boolean, timeoutMs?: number): Promise<Pod>;
+  /** A second handle on the agent's runtime state, to look at its containers and sandboxes directly. */
+  openRuntime(): Promise<RuncRuntime>;
   stop(): Promise<void>;
 }
 
@@ -81,6 +84,7 @@ export async function startAgentLab(label: string, overrides: Partial<NodeAgentO
       cluster, images, refs, agent, nodeName, dataDir, stop,
       runPod: (spec, labels) => createBoundPod(pods(), nodeName, { name: `p${seq++}`, namespace: 'default', labels, spec: { terminationGracePeriodSeconds: 2, ...spec } }),
       podWhere: (name, what, check, timeoutMs) => podWhere(pods(), name, 'default', what, check, timeoutMs),
+      openRuntime: () => RuncRuntime.open({ stateDir: join(dataDir, 'runtime'), cgroupParent: options.cgroupParent, netnsPrefix: options.netnsPrefix }),
     };
   } catch (err) {
     await stop();

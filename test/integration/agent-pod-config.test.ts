@@ -27,8 +27,7 @@ const secrets = () => lab.cluster.client.resource<Secret>('secrets');
 
 beforeAll(async () => {
   lab = await startAgentLab('podcfg', { configTtlMs: 300 });
-  const prefix = lab.nodeName.replace(/-node$/, '');
-  inspect = await RuncRuntime.open({ stateDir: join(lab.dataDir, 'runtime'), cgroupParent: `/${prefix}`, netnsPrefix: `${prefix}-` });
+  inspect = await lab.openRuntime();
 }, 120_000);
 
 afterAll(async () => {

@@ -21,8 +21,7 @@ async function eventsOf(pod: Pod): Promise<Event[]> {
 
 beforeAll(async () => {
   lab = await startAgentLab('lifecycle');
-  const prefix = lab.nodeName.replace(/-node$/, '');
-  inspect = await RuncRuntime.open({ stateDir: join(lab.dataDir, 'runtime'), cgroupParent: `/${prefix}`, netnsPrefix: `${prefix}-` });
+  inspect = await lab.openRuntime();
 }, 120_000);
 
 afterAll(async () => {
